@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Overparam needs to build, test and plot, when they are missing.
+# Idempotent and non-interactive: a machine that already has everything is left untouched.
+# Not root and something missing: prints the exact apt-get line to run, and exits 1.
+#
+#   scripts/install-deps.sh            # the build, test and plotting packages
+#   scripts/install-deps.sh --optional # also graphviz (renders Tape::to_dot() pictures)
+set -euo pipefail
+
+required=(
+  cmake g++ make pkg-config
+  libopenblas-dev liblapacke-dev          # BLAS and LAPACK (OpenBLAS ships both)
+  libboost-program-options-dev            # the overparam CLI's flags
+  catch2                                  # the test framework (v2, header + CMake config)
+  libgnuplot-iostream-dev gnuplot-nox     # plots
+  zlib1g-dev                              # reading .gz data files
+  libbenchmark-dev                        # bench/ micro-benchmarks
+)
+optional=(graphviz)
+
+wanted=("${required[@]}")
+if [[ "${1:-}" == "--optional" ]]; then wanted+=("${optional[@]}"); fi
+
+missing=()
+for pkg in "${wanted[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$pkg")
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  exit 0
+fi
+
+echo "install-deps: missing Debian packages: ${missing[*]}"
+if [[ $(id -u) -ne 0 ]]; then
+  if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+    SUDO=sudo
+  else
+    echo "install-deps: not root; please run:"
+    echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing[*]}"
+    exit 1
+  fi
+else
+  SUDO=
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+echo "install-deps: installed ${missing[*]}"
