@@ -1,0 +1,11 @@
+// Everything in autodiff/ in one include: Tensor, Tape, Var, Parameter, NoGradGuard, the ops.
+#pragma once
+
+#include "autodiff/blas.hpp"
+#include "autodiff/elementwise.hpp"
+#include "autodiff/loss.hpp"
+#include "autodiff/matmul.hpp"
+#include "autodiff/reduce.hpp"
+#include "autodiff/shape_ops.hpp"
+#include "autodiff/tape.hpp"
+#include "autodiff/tensor.hpp"

@@ -1,0 +1,115 @@
+#include <catch2/catch.hpp>
+
+#include "autodiff/autodiff.hpp"
+#include "gradcheck.hpp"
+
+using ad::Shape;
+using ad::Tensor;
+using ad::Transpose;
+using testing::random_tensor;
+
+namespace {
+
+// The reference: op(A)[M,K] · op(B)[K,N] by three loops, in double.
+Tensor<double> naive_matmul(const Tensor<double>& a, const Tensor<double>& b, Transpose ta,
+                            Transpose tb) {
+  const bool at = ta == Transpose::yes, bt = tb == Transpose::yes;
+  const std::size_t m = at ? a.cols() : a.rows(), k = at ? a.rows() : a.cols();
+  const std::size_t n = bt ? b.rows() : b.cols();
+  Tensor<double> c({m, n});
+  for (std::size_t i = 0; i < m; ++i)
+    for (std::size_t j = 0; j < n; ++j) {
+      double s = 0;
+      for (std::size_t p = 0; p < k; ++p)
+        s += (at ? a.at(p, i) : a.at(i, p)) * (bt ? b.at(j, p) : b.at(p, j));
+      c.at(i, j) = s;
+    }
+  return c;
+}
+
+Shape stored(std::size_t rows, std::size_t cols, Transpose t) {
+  return t == Transpose::yes ? Shape{cols, rows} : Shape{rows, cols};
+}
+
+// Every (M, K, N) the linear models and convnets meet: square, non-square, one row, one column.
+const std::vector<std::array<std::size_t, 3>> sizes = {{3, 4, 5}, {4, 4, 4}, {1, 6, 3}, {5, 6, 1},
+                                                       {1, 7, 1}, {6, 1, 4}, {1, 1, 1}, {2, 9, 7}};
+const Transpose flags[] = {Transpose::no, Transpose::yes};
+
+}  // namespace
+
+TEST_CASE("matmul: forward equals a naive triple loop, every transpose combination",
+          "[autodiff][blas]") {
+  unsigned seed = 100;
+  for (auto [m, k, n] : sizes)
+    for (Transpose ta : flags)
+      for (Transpose tb : flags) {
+        INFO("M=" << m << " K=" << k << " N=" << n << " ta=" << (ta == Transpose::yes)
+                  << " tb=" << (tb == Transpose::yes));
+        const auto a = random_tensor(stored(m, k, ta), ++seed);
+        const auto b = random_tensor(stored(k, n, tb), ++seed);
+        const auto expected = naive_matmul(a, b, ta, tb);
+
+        ad::Tape<double> tape;
+        auto c = ad::matmul(tape.input(a), tape.input(b), ta, tb);
+        REQUIRE(c.shape() == Shape{m, n});
+        for (std::size_t i = 0; i < expected.size(); ++i)
+          CHECK(c.value()[i] == Approx(expected[i]).epsilon(1e-12).margin(1e-12));
+
+        ad::Tape<float> tape_f;
+        const auto af = a.cast<float>(), bf = b.cast<float>();
+        auto cf = ad::matmul(tape_f.input(af), tape_f.input(bf), ta, tb);
+        for (std::size_t i = 0; i < expected.size(); ++i)
+          CHECK(cf.value()[i] == Approx(expected[i]).epsilon(1e-5).margin(1e-5));
+      }
+}
+
+TEST_CASE("matmul: backward matches finite differences, every transpose combination",
+          "[autodiff][gradcheck]") {
+  unsigned seed = 200;
+  for (auto [m, k, n] : sizes)
+    for (Transpose ta : flags)
+      for (Transpose tb : flags) {
+        INFO("M=" << m << " K=" << k << " N=" << n << " ta=" << (ta == Transpose::yes)
+                  << " tb=" << (tb == Transpose::yes));
+        auto build = [ta, tb](auto&, const auto& x) { return ad::matmul(x[0], x[1], ta, tb); };
+        CHECK_GRADIENTS(build, (std::vector{random_tensor(stored(m, k, ta), ++seed),
+                                            random_tensor(stored(k, n, tb), ++seed)}));
+      }
+}
+
+TEST_CASE("matmul: backward accumulates into both inputs when A is used twice (A·Aᵀ)",
+          "[autodiff][gradcheck]") {
+  auto build = [](auto&, const auto& x) {
+    return ad::matmul(x[0], x[0], Transpose::no, Transpose::yes);
+  };
+  CHECK_GRADIENTS(build, std::vector{random_tensor({3, 5}, 300)});
+}
+
+TEST_CASE("matmul: with the identity, exact values and gradients", "[autodiff]") {
+  ad::Tape<double> tape;
+  auto a = tape.variable(Tensor<double>({2, 3}, {1, 2, 3, 4, 5, 6}));
+  auto eye = tape.variable(Tensor<double>({3, 3}, {1, 0, 0, 0, 1, 0, 0, 0, 1}));
+  auto c = ad::matmul(a, eye);
+  for (std::size_t i = 0; i < 6; ++i) CHECK(c.value()[i] == a.value()[i]);
+  tape.backward(c, Tensor<double>({2, 3}, {1, 1, 1, 1, 1, 1}));
+  // dA = dC · Iᵀ = all ones; dI = Aᵀ · dC: row p holds sum_i A[i,p].
+  for (std::size_t i = 0; i < 6; ++i) CHECK(a.grad()[i] == 1);
+  CHECK(eye.grad().at(0, 0) == 5);  // 1 + 4
+  CHECK(eye.grad().at(1, 2) == 7);  // 2 + 5
+  CHECK(eye.grad().at(2, 1) == 9);  // 3 + 6
+}
+
+TEST_CASE("matmul: mismatched inner dimensions name both shapes", "[autodiff][errors]") {
+  ad::Tape<double> tape;
+  auto a = tape.variable(Tensor<double>({3, 4}));
+  auto b = tape.variable(Tensor<double>({5, 2}));
+  CHECK_THROWS_AS(ad::matmul(a, b), std::invalid_argument);
+  CHECK_THROWS_WITH(ad::matmul(a, b),
+                    Catch::Contains("matmul: A is [3,4] but B is [5,2]; inner dimensions differ "
+                                    "(4 != 5)"));
+  CHECK_THROWS_WITH(ad::matmul(a, b, Transpose::yes),
+                    Catch::Contains("[3,4] transposed") && Catch::Contains("3 != 5"));
+  auto v = tape.variable(Tensor<double>({4}));
+  CHECK_THROWS_WITH(ad::matmul(a, v), Catch::Contains("matmul: B is [4], expected rank 2"));
+}

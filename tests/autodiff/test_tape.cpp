@@ -1,0 +1,164 @@
+#include <catch2/catch.hpp>
+
+#include "autodiff/autodiff.hpp"
+#include "gradcheck.hpp"
+
+using ad::Parameter;
+using ad::Shape;
+using ad::Tensor;
+using testing::random_away_from_zero;
+using testing::random_tensor;
+
+TEST_CASE("tape: backward from a scalar fills parameter gradients (y = sum(w * w))", "[autodiff]") {
+  Parameter<double> w(Tensor<double>({3}, {1, -2, 3}), "w");
+  ad::Tape<double> tape;
+  auto x = tape.param(w);
+  tape.backward(ad::sum(x * x));
+  REQUIRE(w.has_grad());
+  CHECK(w.grad()[0] == 2);
+  CHECK(w.grad()[1] == -4);
+  CHECK(w.grad()[2] == 6);
+}
+
+TEST_CASE("tape: parameter gradients accumulate across passes until zero_grad", "[autodiff]") {
+  Parameter<double> w(Tensor<double>({2}, {1, 2}), "w");
+  ad::Tape<double> tape;
+  for (int pass = 0; pass < 2; ++pass) {
+    tape.clear();
+    tape.backward(ad::sum(3.0 * tape.param(w)));
+  }
+  CHECK(w.grad()[0] == 6);
+  CHECK(w.grad()[1] == 6);
+  w.zero_grad();
+  CHECK_FALSE(w.has_grad());
+  CHECK_THROWS_AS(w.grad(), std::logic_error);
+  tape.clear();
+  tape.backward(ad::sum(tape.param(w)));
+  CHECK(w.grad()[0] == 1);  // zero_grad restarted the accumulation
+}
+
+TEST_CASE("tape: a node used by several consumers sums their gradients", "[autodiff]") {
+  ad::Tape<double> tape;
+  auto x = tape.variable(Tensor<double>::scalar(3));
+  auto y = x * x + 2.0 * x + x;  // dy/dx = 2x + 3 = 9
+  tape.backward(y);
+  CHECK(x.grad().item() == 9);
+}
+
+TEST_CASE("tape: inputs and constants get no gradient, and no backward is recorded", "[autodiff]") {
+  const Tensor<double> data({2}, {1, 2});
+  ad::Tape<double> tape;
+  auto x = tape.input(data);
+  auto c = tape.constant(Tensor<double>({2}, {3, 4}));
+  auto y = x * c;
+  CHECK_FALSE(y.requires_grad());
+  CHECK(&x.value() == &data);  // borrowed, not copied
+  CHECK_THROWS_WITH(tape.backward(ad::sum(y)), Catch::Contains("nothing to differentiate"));
+}
+
+TEST_CASE("NoGradGuard: ops compute values but record no backward", "[autodiff]") {
+  Parameter<double> w(Tensor<double>({2}, {1, 2}));
+  ad::Tape<double> tape;
+  {
+    ad::NoGradGuard no_grad;
+    CHECK_FALSE(ad::NoGradGuard::grad_enabled());
+    auto y = ad::sum(tape.param(w) * tape.param(w));
+    CHECK(y.value().item() == 5);
+    CHECK_FALSE(y.requires_grad());
+  }
+  CHECK(ad::NoGradGuard::grad_enabled());
+  CHECK(ad::sum(tape.param(w)).requires_grad());
+}
+
+TEST_CASE("tape: backward from a non-scalar needs a seed, and says so", "[autodiff][errors]") {
+  ad::Tape<double> tape;
+  auto x = tape.variable(Tensor<double>({2, 2}));
+  auto y = ad::relu(x);
+  CHECK_THROWS_AS(tape.backward(y), std::logic_error);
+  CHECK_THROWS_WITH(tape.backward(y), Catch::Contains("[2,2]") && Catch::Contains("not a scalar") &&
+                                          Catch::Contains("seed"));
+  CHECK_THROWS_WITH(tape.backward(y, Tensor<double>({4})),
+                    Catch::Contains("seed has shape [4] but the output has shape [2,2]"));
+}
+
+TEST_CASE("tape: reading a gradient that was never computed says why", "[autodiff][errors]") {
+  ad::Tape<double> tape;
+  auto x = tape.variable(Tensor<double>({2}, {1, 2}), "x");
+  auto unused = tape.variable(Tensor<double>({2}), "unused");
+  auto data = tape.constant(Tensor<double>({2}), "data");
+  CHECK_THROWS_AS(x.grad(), std::logic_error);
+  CHECK_THROWS_WITH(
+      x.grad(), Catch::Contains("'x'") && Catch::Contains("forget") && Catch::Contains("backward"));
+  tape.backward(ad::sum(x));
+  CHECK(x.grad()[0] == 1);
+  CHECK_THROWS_WITH(unused.grad(), Catch::Contains("does not depend on it"));
+  CHECK_THROWS_WITH(data.grad(), Catch::Contains("does not track gradients"));
+}
+
+TEST_CASE("tape: a second backward on the same pass is refused", "[autodiff][errors]") {
+  ad::Tape<double> tape;
+  auto y = ad::sum(tape.variable(Tensor<double>({2})));
+  tape.backward(y);
+  CHECK_THROWS_WITH(tape.backward(y), Catch::Contains("already ran") && Catch::Contains("clear"));
+}
+
+TEST_CASE("tape: Vars of a cleared pass or of another tape are refused", "[autodiff][errors]") {
+  ad::Tape<double> tape, other;
+  auto x = tape.variable(Tensor<double>({2}));
+  auto z = other.variable(Tensor<double>({2}));
+  CHECK_THROWS_WITH(x + z, Catch::Contains("another tape"));
+  tape.clear();
+  CHECK_THROWS_WITH(x.value(), Catch::Contains("stale"));
+  ad::Var<double> empty;
+  CHECK_THROWS_AS(empty.value(), std::logic_error);
+}
+
+TEST_CASE("tape: a two-layer network checked end to end", "[autodiff][gradcheck]") {
+  // X[5,4] -> relu(X W1ᵀ + b1)[5,3] -> (. W2ᵀ + b2)[5,2] -> cross-entropy.
+  const std::vector<int> labels = {0, 1, 1, 0, 1};
+  auto build = [&](auto& tape, const auto& p) {
+    auto x = tape.constant(random_tensor({5, 4}, 51)
+                               .template cast<typename std::decay_t<decltype(p[0].value()[0])>>());
+    auto h =
+        ad::relu(ad::add_bias(ad::matmul(x, p[0], ad::Transpose::no, ad::Transpose::yes), p[1]));
+    auto logits = ad::add_bias(ad::matmul(h, p[2], ad::Transpose::no, ad::Transpose::yes), p[3]);
+    return ad::softmax_cross_entropy(logits, labels) + 0.01 * ad::sum_squares(p[0]);
+  };
+  CHECK_GRADIENTS(build,
+                  (std::vector{random_tensor({3, 4}, 52), random_away_from_zero({3}, 53, 0.3),
+                               random_tensor({2, 3}, 54), random_tensor({2}, 55)}));
+}
+
+TEST_CASE("to_dot: one node per op with its shape, one edge per input", "[autodiff]") {
+  Parameter<double> w(Tensor<double>({2, 3}), "W");
+  const Tensor<double> data({4, 3});
+  ad::Tape<double> tape;
+  auto x = tape.input(data, "X");  // leaves in separate statements: nodes n0, n1 in this order
+  auto weight = tape.param(w);
+  ad::sum(ad::relu(ad::matmul(x, weight, ad::Transpose::no, ad::Transpose::yes)));
+  const std::string dot = tape.to_dot();
+  CHECK(dot.rfind("digraph tape {", 0) == 0);
+  CHECK(dot.find("n0 [label=\"X (input)\\n[4,3]\"") != std::string::npos);
+  CHECK(dot.find("n1 [label=\"W (param)\\n[2,3]\"") != std::string::npos);
+  CHECK(dot.find("n2 [label=\"matmul\\n[4,2]\"]") != std::string::npos);
+  CHECK(dot.find("n3 [label=\"relu\\n[4,2]\"]") != std::string::npos);
+  CHECK(dot.find("n4 [label=\"sum\\n[]\"]") != std::string::npos);
+  for (const char* edge : {"n0 -> n2;", "n1 -> n2;", "n2 -> n3;", "n3 -> n4;"})
+    CHECK(dot.find(edge) != std::string::npos);
+  CHECK(std::count(dot.begin(), dot.end(), '>') == 4);  // exactly four edges
+}
+
+TEST_CASE("Tensor: construction, deep copy, reshape and errors", "[autodiff]") {
+  Tensor<float> a({2, 3}, {1, 2, 3, 4, 5, 6});
+  Tensor<float> b = a;
+  b[0] = 42;
+  CHECK(a[0] == 1);  // deep copy
+  CHECK(a.at(1, 2) == 6);
+  CHECK(a.reshaped({3, 2}).at(2, 0) == 5);
+  CHECK(Tensor<double>().empty());
+  CHECK(Tensor<double>::scalar(2.5).item() == 2.5);
+  CHECK_THROWS_WITH(Tensor<float>({2, 2}, {1, 2, 3}),
+                    Catch::Contains("[2,2] holds 4 elements but 3 were given"));
+  CHECK_THROWS_AS(a.item(), std::logic_error);
+  CHECK_THROWS_AS(Shape({1, 2, 3, 4, 5}), std::invalid_argument);
+}
