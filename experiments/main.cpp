@@ -1,0 +1,50 @@
+// overparam: the command-line laboratory. `overparam --help` lists the commands;
+// `overparam COMMAND --help` lists a command's flags with their defaults.
+#include <cstring>
+#include <exception>
+#include <iostream>
+#include <string>
+
+#include "experiments/commands.hpp"
+
+namespace {
+void print_usage(std::ostream& os) {
+  os << "overparam " << OVERPARAM_VERSION
+     << ": implicit acceleration by overparameterization, on a reverse-mode tape\n\n"
+        "Usage: overparam COMMAND [OPTIONS]\n\nCommands:\n";
+  for (const auto& c : experiments::commands()) {
+    os << "  " << c.name << std::string(12 - std::min<std::size_t>(11, std::strlen(c.name)), ' ')
+       << c.summary << "\n";
+  }
+  os << "\nRun 'overparam COMMAND --help' for a command's options.\n";
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    print_usage(std::cerr);
+    return 2;
+  }
+  const std::string name = argv[1];
+  if (name == "--help" || name == "-h" || name == "help") {
+    print_usage(std::cout);
+    return 0;
+  }
+  if (name == "--version") {
+    std::cout << "overparam " << OVERPARAM_VERSION << "\n";
+    return 0;
+  }
+  for (const auto& c : experiments::commands()) {
+    if (name == c.name) {
+      try {
+        return c.run(argc - 1, argv + 1);
+      } catch (const std::exception& e) {
+        std::cerr << "overparam " << name << ": error: " << e.what() << "\n";
+        return 1;
+      }
+    }
+  }
+  std::cerr << "overparam: unknown command '" << name << "'\n\n";
+  print_usage(std::cerr);
+  return 2;
+}
