@@ -130,6 +130,8 @@ class Tape {
   Var<T> param(Parameter<T>& parameter);
   Var<T> variable(Tensor<T> value, std::string name = "variable");
   Var<T> input(const Tensor<T>& value, std::string name = "input");
+  // A temporary would be gone before backward reads it: use constant() for those.
+  Var<T> input(const Tensor<T>&& value, std::string name = "input") = delete;
   Var<T> constant(Tensor<T> value, std::string name = "constant");
 
   // Appends an op's node. Used by op implementations only.
