@@ -1,9 +1,13 @@
 #include "experiments/commands.hpp"
 
+#include "experiments/linear.hpp"
+
 namespace experiments {
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> all = {
+      {"linear", "train a linear network (or the end-to-end rule) on l_p regression, gas data",
+       run_linear},
       {"lsq", "least squares by gradient descent on a synthetic problem (a first look at the tape)",
        run_lsq},
   };

@@ -1,0 +1,441 @@
+#include "experiments/linear.hpp"
+
+#include <boost/program_options.hpp>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <limits>
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+
+#include "autodiff/autodiff.hpp"
+#include "data_loaders/gas.hpp"
+#include "data_loaders/npy.hpp"
+#include "experiments/optimum.hpp"
+#include "experiments/output.hpp"
+#include "experiments/progress.hpp"
+#include "nn/deep_linear.hpp"
+#include "nn/losses.hpp"
+#include "optim/e2e.hpp"
+#include "optim/factory.hpp"
+
+namespace po = boost::program_options;
+
+namespace experiments {
+
+// ---- the problem ----------------------------------------------------------------------------
+
+Problem load_problem(const std::string& path, int gas_class, const std::string& normalization,
+                     int p) {
+  data::Dataset ds = data::load_gas(path, gas_class);
+  data::normalize(ds, data::parse_normalization(normalization));
+  Problem problem;
+  problem.x = ad::Tensor<double>({ds.rows, ds.features}, ds.x);
+  problem.y = ad::Tensor<double>({ds.rows, 1}, ds.y);
+  problem.p = p;
+  problem.l_star = lp_optimum(ds.x, ds.y, ds.rows, ds.features, p).loss;
+  problem.source = ds.source;
+  problem.normalization = normalization;
+  return problem;
+}
+
+// ---- configuration --------------------------------------------------------------------------
+
+std::size_t default_log_every(std::size_t iterations) {
+  return std::max<std::size_t>(1, iterations / 2000);
+}
+
+void validate_config(const LinearConfig& c) {
+  auto fail = [](const std::string& why) { throw std::invalid_argument(why); };
+  if (c.depth < 1 || c.depth > nn::DeepLinear<double>::max_depth)
+    fail("--depth must be between 1 and 16, got " + std::to_string(c.depth));
+  if (c.width < 1 || c.width > 4096)
+    fail("--width must be between 1 and 4096, got " + std::to_string(c.width));
+  if (!(c.lr > 0) || !std::isfinite(c.lr))
+    fail("--lr must be a positive number, got " + std::to_string(c.lr));
+  if (!(c.weight_decay >= 0) || !std::isfinite(c.weight_decay))
+    fail("--weight-decay must be >= 0, got " + std::to_string(c.weight_decay));
+  if (!(c.init_std > 0) || !std::isfinite(c.init_std))
+    fail("--init-std must be a positive number, got " + std::to_string(c.init_std));
+  if (c.iterations < 1) fail("--iterations must be at least 1");
+  if (c.iterations > 100'000'000) fail("--iterations must be at most 1e8");
+  if (c.dtype != "float64" && c.dtype != "float32")
+    fail("--dtype must be float64 or float32, not '" + c.dtype + "'");
+  nn::parse_init(c.init);
+  if (c.optimizer != "e2e") {
+    const auto& names = optim::optimizer_names();
+    if (std::find(names.begin(), names.end(), c.optimizer) == names.end()) {
+      std::string all;
+      for (const auto& n : names) all += n + "|";
+      fail("--optimizer must be one of " + all + "e2e, not '" + c.optimizer + "'");
+    }
+  }
+}
+
+// ---- initial layers -------------------------------------------------------------------------
+
+void save_layers(const std::string& dir, const std::vector<ad::Tensor<double>>& layers) {
+  make_output_dir(dir);
+  for (std::size_t j = 0; j < layers.size(); ++j) {
+    const auto& w = layers[j];
+    data::write_npy(dir + "/W" + std::to_string(j + 1) + ".npy",
+                    std::vector<double>(w.begin(), w.end()), {w.rows(), w.cols()});
+  }
+}
+
+std::vector<ad::Tensor<double>> load_layers(const std::string& dir, std::size_t depth,
+                                            std::size_t input_dim, std::size_t width,
+                                            std::size_t output_dim) {
+  std::vector<ad::Tensor<double>> layers;
+  for (std::size_t j = 0; j < depth; ++j) {
+    const std::string path = dir + "/W" + std::to_string(j + 1) + ".npy";
+    const data::NpyArray a = data::read_npy(path);
+    const std::size_t in = j == 0 ? input_dim : width;
+    const std::size_t out = j + 1 == depth ? output_dim : width;
+    if (a.shape.size() != 2 || a.shape[0] != out || a.shape[1] != in) {
+      std::string got = "(";
+      for (std::size_t i = 0; i < a.shape.size(); ++i)
+        got += (i ? "," : "") + std::to_string(a.shape[i]);
+      throw std::invalid_argument(path + ": shape " + got + "), but layer " +
+                                  std::to_string(j + 1) + " of this depth-" +
+                                  std::to_string(depth) + " network is (" + std::to_string(out) +
+                                  "," + std::to_string(in) + ")");
+    }
+    layers.emplace_back(ad::Shape{out, in}, a.data);
+  }
+  return layers;
+}
+
+// ---- training -------------------------------------------------------------------------------
+
+namespace {
+
+template <typename T>
+std::vector<ad::Tensor<double>> as_double(const std::vector<ad::Parameter<T>*>& params) {
+  std::vector<ad::Tensor<double>> out;
+  for (const auto* p : params) out.push_back(p->value().template cast<double>());
+  return out;
+}
+
+template <typename T>
+LinearResult train(const Problem& problem, const LinearConfig& c) {
+  const auto start = std::chrono::steady_clock::now();
+  const std::size_t d = problem.x.cols();
+  const ad::Tensor<T> X = problem.x.template cast<T>();
+  const ad::Tensor<T> Y = problem.y.template cast<T>();
+
+  nn::DeepLinearOptions o;
+  o.input_dim = d;
+  o.output_dim = problem.y.cols();
+  o.depth = c.depth;
+  o.width = c.width;
+  o.init = nn::parse_init(c.init);
+  o.init_std = c.init_std;
+  o.seed = c.seed;
+  nn::DeepLinear<T> net(o);
+  if (!c.load_init.empty()) {
+    auto layers = load_layers(c.load_init, c.depth, d, c.width, o.output_dim);
+    for (std::size_t j = 0; j < c.depth; ++j) net.layer(j).value() = layers[j].template cast<T>();
+  }
+  LinearResult result;
+  result.initial_layers = as_double(net.parameters());
+
+  // The end-to-end rule trains one matrix, started at the network's end-to-end product.
+  ad::Parameter<T> end_to_end(net.end_to_end(), "W");
+  std::unique_ptr<optim::Optimizer<T>> opt;
+  const bool e2e = c.optimizer == "e2e";
+  if (e2e) {
+    opt = std::make_unique<optim::EndToEnd<T>>(
+        std::vector<ad::Parameter<T>*>{&end_to_end},
+        optim::EndToEndOptions{.lr = c.lr, .depth = int(c.depth), .weight_decay = c.weight_decay});
+  } else {
+    opt = optim::make_optimizer<T>(c.optimizer, net.parameters(), c.lr, c.weight_decay);
+  }
+
+  const std::size_t log_every = c.log_every ? c.log_every : default_log_every(c.iterations);
+  Progress progress(c.progress_label, c.iterations, c.progress);
+  ad::Tape<T> tape;
+  for (std::size_t it = 0;; ++it) {
+    tape.clear();
+    auto x = tape.input(X);
+    auto yhat = e2e ? ad::matmul(x, tape.param(end_to_end), ad::Transpose::no, ad::Transpose::yes)
+                    : net.forward(x);
+    auto loss = nn::lp_loss(yhat, tape.input(Y), problem.p);
+    const double value = loss.value().item();
+
+    const bool diverged = !std::isfinite(value) || value > divergence_threshold;
+    if (it % log_every == 0 || it == c.iterations || diverged) {
+      result.iteration.push_back(it);
+      result.loss.push_back(value);
+    }
+    progress.update(it, value);
+    result.final_loss = value;
+    result.iterations_done = it;
+    if (diverged) {
+      result.diverged = true;
+      result.diverged_at = it;
+      break;
+    }
+    if (it == c.iterations) break;
+    opt->zero_grad();
+    tape.backward(loss);
+    opt->step();
+  }
+  progress.finish();
+  result.final_layers =
+      e2e ? std::vector{end_to_end.value().template cast<double>()} : as_double(net.parameters());
+  result.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+}  // namespace
+
+LinearResult train_linear(const Problem& problem, const LinearConfig& config) {
+  validate_config(config);
+  return config.dtype == "float32" ? train<float>(problem, config) : train<double>(problem, config);
+}
+
+// ---- the command ----------------------------------------------------------------------------
+
+namespace {
+
+std::vector<double> parse_grid(const std::string& text) {
+  std::vector<double> rates;
+  std::stringstream ss(text);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    std::size_t used = 0;
+    double v = 0;
+    try {
+      v = std::stod(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != item.size() || !(v > 0) || !std::isfinite(v)) {
+      throw std::invalid_argument("--lr-grid: '" + item +
+                                  "' is not a positive number (expected e.g. 1e-3,5e-3,1e-2)");
+    }
+    rates.push_back(v);
+  }
+  if (rates.empty()) throw std::invalid_argument("--lr-grid: no rates given");
+  return rates;
+}
+
+std::string timestamp() {
+  std::time_t now = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", std::localtime(&now));
+  return buf;
+}
+
+std::string fmt(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+std::string losses_csv(const LinearResult& r, double l_star) {
+  std::string csv = "iteration,loss,distance\n";
+  char line[96];
+  for (std::size_t i = 0; i < r.iteration.size(); ++i) {
+    std::snprintf(line, sizeof line, "%zu,%.17g,%.17g\n", r.iteration[i], r.loss[i],
+                  r.loss[i] - l_star);
+    csv += line;
+  }
+  return csv;
+}
+
+}  // namespace
+
+int run_linear(int argc, char** argv) {
+  LinearConfig c;
+  std::string data_path = std::string(OVERPARAM_DATA_DIR) + "/gas/ethanol.dat.gz";
+  std::string normalization = "zscore", lr_grid, save_init, out;
+  int gas = 1, p = 2, threads = 0;
+  bool plot = true, no_plot = false, no_progress = false;
+  c.progress = true;
+
+  po::options_description flags(
+      "overparam linear: train a linear model (a depth-N linear network, or the paper's\n"
+      "end-to-end rule) on l_p regression over the UCI gas sensor ethanol data\n\n"
+      "Usage: overparam linear [OPTIONS]\n\nOptions");
+  flags.add_options()("help,h", "print this help")(
+      "data", po::value(&data_path)->default_value(data_path),
+      "gas data: a UCI file (plain or .gz) or a folder of batchN.dat files")(
+      "gas", po::value(&gas)->default_value(gas), "UCI gas class to keep (1 = ethanol)")(
+      "normalize", po::value(&normalization)->default_value(normalization), "zscore|minmax|none")(
+      "p", po::value(&p)->default_value(p),
+      "the loss exponent, an even integer (2 or 4 in the paper)")(
+      "depth", po::value(&c.depth)->default_value(c.depth), "N, the number of layers (1-16)")(
+      "width", po::value(&c.width)->default_value(c.width), "hidden width of the network")(
+      "optimizer", po::value(&c.optimizer)->default_value(c.optimizer),
+      "gd|momentum|adagrad|adadelta|rmsprop|adam|e2e")("lr", po::value(&c.lr)->default_value(c.lr),
+                                                       "learning rate")(
+      "lr-grid", po::value(&lr_grid),
+      "comma-separated rates: train each, keep the best (lowest "
+      "final loss among runs that did not diverge)")(
+      "weight-decay", po::value(&c.weight_decay)->default_value(c.weight_decay),
+      "weight decay lambda of each layer")(
+      "iterations", po::value(&c.iterations)->default_value(c.iterations), "training iterations")(
+      "log-every", po::value(&c.log_every)->default_value(0),
+      "log the loss every K iterations (0: about 2000 rows)")(
+      "init", po::value(&c.init)->default_value(c.init), "normal|identity|balanced")(
+      "init-std", po::value(&c.init_std)->default_value(c.init_std),
+      "std of the normal init (balanced: of the end-to-end matrix)")(
+      "seed", po::value(&c.seed)->default_value(c.seed), "random seed of the initialization")(
+      "dtype", po::value(&c.dtype)->default_value(c.dtype), "float64|float32")(
+      "threads", po::value(&threads)->default_value(0), "BLAS threads (0: OpenBLAS's default)")(
+      "save-init", po::value(&save_init), "write the initial layers as W1.npy ... WN.npy here")(
+      "load-init", po::value(&c.load_init), "read the initial layers W1.npy ... WN.npy from here")(
+      "out", po::value(&out), "output folder (default: runs/linear-TIMESTAMP)")(
+      "plot", po::bool_switch(&plot), "draw loss.png (the default)")(
+      "no-plot", po::bool_switch(&no_plot), "do not draw loss.png")(
+      "progress", po::bool_switch(), "show a progress line on a terminal (the default)")(
+      "no-progress", po::bool_switch(&no_progress), "no progress line");
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(flags).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << "overparam linear: " << e.what() << "\n(see 'overparam linear --help')\n";
+    return 2;
+  }
+  if (vm.count("help")) {
+    std::cout << flags << "\n";
+    return 0;
+  }
+  plot = !no_plot;
+  c.progress = !no_progress;
+  std::vector<double> rates;
+  try {
+    if (p < 2 || p % 2 != 0)
+      throw std::invalid_argument("--p must be an even integer >= 2, got " + std::to_string(p));
+    if (threads < 0) throw std::invalid_argument("--threads must be >= 0");
+    rates = lr_grid.empty() ? std::vector<double>{c.lr} : parse_grid(lr_grid);
+    validate_config(c);
+    data::parse_normalization(normalization);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "overparam linear: " << e.what() << "\n";
+    return 2;
+  }
+  ad::blas::set_num_threads(threads);
+  if (out.empty()) out = "runs/linear-" + timestamp();
+  make_output_dir(out);
+
+  const Problem problem = load_problem(data_path, gas, normalization, p);
+  std::printf("data: %s (%zu rows, %zu features, %s), l_%d loss, L* = %.10e\n",
+              problem.source.c_str(), problem.x.rows(), problem.x.cols(), normalization.c_str(), p,
+              problem.l_star);
+  std::printf("model: depth %zu, width %zu, init %s (std %g), optimizer %s, %zu iterations, %s\n",
+              c.depth, c.width, c.init.c_str(), c.init_std, c.optimizer.c_str(), c.iterations,
+              c.dtype.c_str());
+
+  std::vector<LinearResult> results;
+  std::vector<Series> curves;
+  std::vector<JsonObject> grid;
+  std::size_t best = rates.size();
+  for (std::size_t i = 0; i < rates.size(); ++i) {
+    LinearConfig run = c;
+    run.lr = rates[i];
+    run.progress_label = "lr " + fmt(rates[i]);
+    LinearResult r = train_linear(problem, run);
+    if (i == 0 && !save_init.empty()) save_layers(save_init, r.initial_layers);
+    std::printf(
+        "lr %-10s final loss %.10e  distance %.4e  %s  (%.1f s)\n", fmt(rates[i]).c_str(),
+        r.final_loss, r.final_loss - problem.l_star,
+        r.diverged ? ("DIVERGED at iteration " + std::to_string(r.diverged_at)).c_str() : "",
+        r.wall_seconds);
+    if (!r.diverged && (best == rates.size() || r.final_loss < results[best].final_loss)) best = i;
+    const std::string csv_name =
+        rates.size() == 1 ? "losses.csv" : "losses_lr" + fmt(rates[i]) + ".csv";
+    write_file_atomic(out + "/" + csv_name, losses_csv(r, problem.l_star));
+    Series s{"lr " + fmt(rates[i]) + (r.diverged ? " (diverged)" : ""), {}, {}};
+    for (std::size_t k = 0; k < r.iteration.size(); ++k) {
+      s.x.push_back(double(r.iteration[k]));
+      s.y.push_back(r.loss[k] - problem.l_star);
+    }
+    curves.push_back(std::move(s));
+    grid.push_back(JsonObject()
+                       .add("lr", rates[i])
+                       .add("final_loss", r.final_loss)
+                       .add("distance", r.final_loss - problem.l_star)
+                       .add("diverged", r.diverged)
+                       .add("diverged_at", r.diverged ? (long long)r.diverged_at : -1LL)
+                       .add("csv", csv_name)
+                       .add("wall_seconds", r.wall_seconds));
+    results.push_back(std::move(r));
+  }
+
+  const bool all_diverged = best == rates.size();
+  const LinearResult& chosen = results[all_diverged ? 0 : best];
+  if (rates.size() > 1 && !all_diverged) {
+    write_file_atomic(out + "/losses.csv", losses_csv(chosen, problem.l_star));
+    std::printf("best lr: %s\n", fmt(rates[best]).c_str());
+  }
+  const auto& final_layers = chosen.final_layers;
+  if (c.optimizer == "e2e") {
+    data::write_npy(out + "/W.npy",
+                    std::vector<double>(final_layers[0].begin(), final_layers[0].end()),
+                    {final_layers[0].rows(), final_layers[0].cols()});
+  } else {
+    save_layers(out, final_layers);
+  }
+
+  JsonObject settings;
+  settings.add("data", data_path)
+      .add("gas", gas)
+      .add("normalize", normalization)
+      .add("p", p)
+      .add("depth", c.depth)
+      .add("width", c.width)
+      .add("optimizer", c.optimizer)
+      .add("lr", c.lr)
+      .add("lr_grid", rates)
+      .add("weight_decay", c.weight_decay)
+      .add("iterations", c.iterations)
+      .add("log_every", c.log_every ? c.log_every : default_log_every(c.iterations))
+      .add("init", c.init)
+      .add("init_std", c.init_std)
+      .add("seed", (long long)c.seed)
+      .add("dtype", c.dtype)
+      .add("threads", threads)
+      .add("load_init", c.load_init);
+  JsonObject run_json;
+  run_json.add("version", OVERPARAM_VERSION)
+      .add("command", "linear")
+      .add("settings", settings)
+      .add("rows", problem.x.rows())
+      .add("features", problem.x.cols())
+      .add("l_star", problem.l_star)
+      .add("final_loss", chosen.final_loss)
+      .add("final_distance", chosen.final_loss - problem.l_star)
+      .add("diverged", chosen.diverged)
+      .add("diverged_at", chosen.diverged ? (long long)chosen.diverged_at : -1LL)
+      .add("iterations", chosen.iterations_done)
+      .add("best_lr", all_diverged ? std::numeric_limits<double>::quiet_NaN() : rates[best])
+      .add("wall_seconds", chosen.wall_seconds)
+      .add("grid", grid);
+  write_file_atomic(out + "/run.json", run_json.str() + "\n");
+
+  if (plot) {
+    PlotOptions po_;
+    po_.title = "l_" + std::to_string(p) + " regression, depth " + std::to_string(c.depth) + ", " +
+                c.optimizer;
+    po_.ylabel = "L - L* (distance from optimum)";
+    plot_png(out + "/loss.png", curves, po_);
+  }
+  std::printf("wrote %s/ (losses.csv, run.json, %s%s)\n", out.c_str(),
+              c.optimizer == "e2e" ? "W.npy" : "W1.npy ...", plot ? ", loss.png" : "");
+  if (all_diverged) {
+    std::fprintf(stderr, "overparam linear: every run diverged; try a smaller --lr\n");
+    return 3;
+  }
+  return 0;
+}
+
+}  // namespace experiments

@@ -1,0 +1,218 @@
+#include "experiments/output.hpp"
+
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+
+#include <gnuplot-iostream.h>
+
+namespace experiments {
+
+namespace fs = std::filesystem;
+
+void make_output_dir(const std::string& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec || !fs::is_directory(dir)) {
+    throw std::runtime_error("cannot create the output folder '" + dir +
+                             "': " + (ec ? ec.message() : "a file of that name is in the way"));
+  }
+  if (access(dir.c_str(), W_OK) != 0) {
+    throw std::runtime_error("the output folder '" + dir + "' is not writable");
+  }
+}
+
+void write_file_atomic(const std::string& path, const std::string& content) {
+  std::random_device rd;
+  const std::string tmp = path + ".tmp." + std::to_string(rd() % 1000000);
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw std::runtime_error("cannot write '" + path + "': the folder is not writable");
+    out << content;
+    out.flush();
+    if (!out) {
+      std::remove(tmp.c_str());
+      throw std::runtime_error("writing '" + path + "' failed (disk full?)");
+    }
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    std::remove(tmp.c_str());
+    throw std::runtime_error("cannot move the new '" + path + "' into place: " + ec.message());
+  }
+}
+
+// ---- JSON -----------------------------------------------------------------------------------
+
+namespace {
+std::string quote(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+}  // namespace
+
+std::string json_number(double value) {
+  if (!std::isfinite(value)) return "null";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.17g", value);
+  return buf;
+}
+
+JsonObject& JsonObject::add(const std::string& key, const std::string& value) {
+  fields_.push_back({key, quote(value), {}});
+  return *this;
+}
+JsonObject& JsonObject::add(const std::string& key, const char* value) {
+  return add(key, std::string(value));
+}
+JsonObject& JsonObject::add(const std::string& key, double value) {
+  fields_.push_back({key, json_number(value), {}});
+  return *this;
+}
+JsonObject& JsonObject::add(const std::string& key, long long value) {
+  fields_.push_back({key, std::to_string(value), {}});
+  return *this;
+}
+JsonObject& JsonObject::add(const std::string& key, bool value) {
+  fields_.push_back({key, value ? "true" : "false", {}});
+  return *this;
+}
+JsonObject& JsonObject::add(const std::string& key, const std::vector<double>& values) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < values.size(); ++i) s += (i ? ", " : "") + json_number(values[i]);
+  fields_.push_back({key, s + "]", {}});
+  return *this;
+}
+JsonObject& JsonObject::add(const std::string& key, const JsonObject& object) {
+  fields_.push_back({key, "", {object}, true, false});
+  return *this;
+}
+JsonObject& JsonObject::add(const std::string& key, const std::vector<JsonObject>& objects) {
+  fields_.push_back({key, "", objects, false, true});
+  return *this;
+}
+
+std::string JsonObject::str(int indent) const {
+  const std::string pad(static_cast<std::size_t>(indent + 2), ' ');
+  std::string out = "{";
+  for (std::size_t i = 0; i < fields_.size(); ++i) {
+    const Field& f = fields_[i];
+    out += (i ? ",\n" : "\n") + pad + quote(f.key) + ": ";
+    if (f.is_object) {
+      out += f.objects[0].str(indent + 2);
+    } else if (f.is_list) {
+      out += "[";
+      for (std::size_t k = 0; k < f.objects.size(); ++k)
+        out += (k ? ", " : "") + f.objects[k].str(indent + 2);
+      out += "]";
+    } else {
+      out += f.scalar;
+    }
+  }
+  return out + "\n" + std::string(static_cast<std::size_t>(indent), ' ') + "}";
+}
+
+// ---- plots ----------------------------------------------------------------------------------
+
+bool gnuplot_available() {
+  static const bool found = std::system("command -v gnuplot >/dev/null 2>&1") == 0;
+  return found;
+}
+
+bool plot_png(const std::string& path, const std::vector<Series>& series, const PlotOptions& o) {
+  if (!gnuplot_available()) {
+    std::cerr << "warning: gnuplot not found, skipping " << path
+              << " (install gnuplot-nox; the CSV files have the data)\n";
+    return false;
+  }
+  const std::string tmp = path + ".tmp.png";
+  try {
+    Gnuplot gp("gnuplot");
+    gp << "set terminal pngcairo size 960,640 enhanced font 'Sans,11'\n";
+    gp << "set output '" << tmp << "'\n";
+    gp << "set title \"" << o.title << "\" noenhanced\n";
+    gp << "set xlabel '" << o.xlabel << "'\nset ylabel '" << o.ylabel << "'\n";
+    gp << "set grid\nset key outside right top noenhanced\n";
+    if (o.log_y) gp << "set logscale y\nset format y '10^{%L}'\n";
+    if (o.log_x) gp << "set logscale x\n";
+    // Diverged curves would stretch the axis to 1e12 and flatten the rest: cap the range at ten
+    // times the highest starting value; a diverging curve leaves through the top.
+    double top = 0;
+    for (const Series& s : series)
+      if (!s.y.empty() && std::isfinite(s.y[0])) top = std::max(top, s.y[0]);
+    if (top > 0) gp << "set yrange [:" << 10 * top << "]\n";
+    gp << "plot ";
+    bool first = true;
+    std::vector<std::vector<std::pair<double, double>>> data;
+    for (const Series& s : series) {
+      std::vector<std::pair<double, double>> points;
+      for (std::size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
+        // Log scales cannot show zeros or negatives; such points are left out of the picture.
+        if (!std::isfinite(s.y[i]) || (o.log_y && s.y[i] <= 0)) continue;
+        if (o.log_x && s.x[i] <= 0) continue;
+        points.emplace_back(s.x[i], s.y[i]);
+      }
+      if (points.empty()) continue;
+      gp << (first ? "" : ", ") << "'-' with lines linewidth 2 title \"" << s.label << "\"";
+      first = false;
+      data.push_back(std::move(points));
+    }
+    if (first) {
+      std::cerr << "warning: nothing to plot in " << path << "\n";
+      return false;
+    }
+    gp << "\n";
+    for (const auto& points : data) gp.send1d(points);
+    gp << "unset output\n";
+  } catch (const std::exception& e) {
+    std::cerr << "warning: plotting " << path << " failed: " << e.what() << "\n";
+    std::remove(tmp.c_str());
+    return false;
+  }
+  // The Gnuplot object waited for gnuplot to finish when it went out of scope.
+  std::error_code ec;
+  if (!fs::exists(tmp) || fs::file_size(tmp, ec) == 0) {
+    std::cerr << "warning: gnuplot did not write " << path << "\n";
+    std::remove(tmp.c_str());
+    return false;
+  }
+  fs::rename(tmp, path, ec);
+  return !ec;
+}
+
+}  // namespace experiments
