@@ -64,6 +64,14 @@ struct PlotOptions {
 // missing or fails; the caller's data files are unaffected either way.
 bool plot_png(const std::string& path, const std::vector<Series>& series, const PlotOptions& o);
 
+// Several plots side by side in one PNG (a figure with panels, like the paper's).
+struct Panel {
+  std::vector<Series> series;
+  PlotOptions options;
+};
+bool plot_panels_png(const std::string& path, const std::vector<Panel>& panels,
+                     const std::string& title = "");
+
 // True when gnuplot can be run on this machine.
 bool gnuplot_available();
 
