@@ -82,7 +82,7 @@ Figure make_figure(const std::string& name, bool quick) {
     f.iterations = quick ? 25'000 : 250'000;
     // Balanced init with one drawn end-to-end matrix: every curve starts at the same point, and
     // the theorem's premise (balancedness) holds exactly.
-    for (auto [panel, p, lr] : {std::tuple{"l2", 2, 1e-2}, std::tuple{"l4", 4, 1e-3}}) {
+    for (auto [panel, p, lr] : {std::tuple{"l2", 2, 5e-3}, std::tuple{"l4", 4, 1e-3}}) {
       FigurePanel fp{panel, p, {}};
       for (std::size_t depth : {2u, 3u}) {
         const std::string d = "depth " + std::to_string(depth);
