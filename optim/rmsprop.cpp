@@ -1,0 +1,44 @@
+#include "optim/rmsprop.hpp"
+
+#include <cmath>
+
+namespace optim {
+
+template <typename T>
+RMSProp<T>::RMSProp(std::vector<ad::Parameter<T>*> params, RMSPropOptions options)
+    : Optimizer<T>(std::move(params)),
+      rho_(options.rho),
+      eps_(options.eps),
+      weight_decay_(options.weight_decay),
+      mean_sq_grad_(this->state_like_params()) {
+  this->set_lr(options.lr);
+  require_decay_rate(name(), "rho", options.rho);
+  require_positive(name(), "eps", options.eps);
+  require_non_negative(name(), "weight_decay", options.weight_decay);
+}
+
+template <typename T>
+void RMSProp<T>::step() {
+  const T lr = static_cast<T>(this->lr());
+  const T rho = static_cast<T>(rho_);
+  const T eps = static_cast<T>(eps_);
+  const T lambda = static_cast<T>(weight_decay_);
+  for (std::size_t i = 0; i < this->params_.size(); ++i) {
+    ad::Parameter<T>& p = *this->params_[i];
+    if (!p.has_grad()) continue;
+    this->check_state(i, mean_sq_grad_[i]);
+    ad::Tensor<T>& w = p.value();
+    const ad::Tensor<T>& g = p.grad();
+    ad::Tensor<T>& Eg2 = mean_sq_grad_[i];
+    for (std::size_t k = 0; k < w.size(); ++k) {
+      const T gk = g[k] + lambda * w[k];
+      Eg2[k] = rho * Eg2[k] + (1 - rho) * gk * gk;
+      w[k] -= lr * gk / (std::sqrt(Eg2[k]) + eps);
+    }
+  }
+}
+
+template class RMSProp<float>;
+template class RMSProp<double>;
+
+}  // namespace optim
