@@ -102,7 +102,7 @@ TEST_CASE("dropout: backward matches finite differences with a fixed seed",
   CHECK_GRADIENTS(build, std::vector{testing::random_tensor({3, 7}, 5)});
 }
 
-TEST_CASE("dropout: keep_prob outside (0, 1] is refused", "[autodiff][errors]") {
+TEST_CASE("dropout: a keep probability of 0, above 1 or NaN is refused", "[autodiff][errors]") {
   ad::Tape<double> tape;
   auto x = tape.variable(Tensor<double>({3}, 1.0));
   for (double bad : {0.0, 1.5, -0.2, std::numeric_limits<double>::quiet_NaN()}) {
