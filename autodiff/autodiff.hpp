@@ -2,9 +2,13 @@
 #pragma once
 
 #include "autodiff/blas.hpp"
+#include "autodiff/conv.hpp"
+#include "autodiff/dropout.hpp"
 #include "autodiff/elementwise.hpp"
 #include "autodiff/loss.hpp"
+#include "autodiff/linalg.hpp"
 #include "autodiff/matmul.hpp"
+#include "autodiff/pool.hpp"
 #include "autodiff/reduce.hpp"
 #include "autodiff/shape_ops.hpp"
 #include "autodiff/tape.hpp"
