@@ -15,12 +15,6 @@ Shape::Shape(const std::vector<std::size_t>& dims) {
   for (std::size_t i = 0; i < dims.size(); ++i) dims_[i] = dims[i];
 }
 
-std::size_t Shape::size() const {
-  std::size_t n = 1;
-  for (int i = 0; i < rank_; ++i) n *= dims_[static_cast<std::size_t>(i)];
-  return n;
-}
-
 std::string Shape::str() const {
   std::string s = "[";
   for (int i = 0; i < rank_; ++i) {

@@ -26,7 +26,11 @@ class Shape {
   int rank() const { return rank_; }
   std::size_t operator[](int axis) const { return dims_[static_cast<std::size_t>(axis)]; }
   // The number of elements: the product of the dimensions (1 for a scalar).
-  std::size_t size() const;
+  std::size_t size() const {
+    std::size_t n = 1;
+    for (int i = 0; i < rank_; ++i) n *= dims_[static_cast<std::size_t>(i)];
+    return n;
+  }
   std::vector<std::size_t> dims() const { return {dims_.begin(), dims_.begin() + rank_}; }
   // "[3,4]"; "[]" for a scalar.
   std::string str() const;
