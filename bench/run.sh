@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the tape benchmarks with repetitions in random interleaved order (so a noisy neighbour
-# hits the tape and its baseline alike) and prints medians and the tape/baseline ratio.
+# Runs the benchmarks with repetitions in random interleaved order (so a noisy neighbour hits a
+# measurement and its baseline alike) and prints medians and ratios against the baselines.
 #   bench/run.sh [REPETITIONS]      default 10; builds first
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,23 +8,34 @@ reps=${1:-10}
 scripts/build.sh >/dev/null
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-build/bench/bench_tape --benchmark_repetitions="$reps" --benchmark_enable_random_interleaving=true \
-  --benchmark_report_aggregates_only=true --benchmark_format=csv 2>/dev/null >"$out"
+flags=(--benchmark_repetitions="$reps" --benchmark_enable_random_interleaving=true
+       --benchmark_report_aggregates_only=true --benchmark_format=csv)
+build/bench/bench_tape "${flags[@]}" 2>/dev/null >"$out"
+build/bench/bench_linear "${flags[@]}" 2>/dev/null | tail -n +2 >>"$out"
 
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-echo "OpenBLAS: $(dpkg-query -W -f='${Version}' libopenblas0-pthread 2>/dev/null || echo '?'), repetitions: $reps (medians)"
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')," \
+     "OpenBLAS $(dpkg-query -W -f='${Version}' libopenblas0-pthread 2>/dev/null || echo '?')" \
+     "(OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset}), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "$reps repetitions each, interleaved; medians"
 awk -F, '
   /_median"/ {
     name = $1; gsub(/"|_median|\/real_time/, "", name)
-    real[name] = $3; cpu[name] = $4; unit[name] = $5; counter[name] = $11
+    real[name] = $3; counter[name] = $11
   }
   END {
-    printf "tape overhead per op + its backward, [1] float32 tensors:\n"
+    printf "\ntape overhead per recorded op + its backward, [1] float32 tensors (target < 1000 ns):\n"
     printf "  add chain    %7.1f ns/op\n", counter["BM_tape_add_chain"]
     printf "  mixed chain  %7.1f ns/op  (mul, add, relu, scale)\n", counter["BM_tape_mixed_chain"]
     t = real["BM_matmul_tape"]; c = real["BM_matmul_cblas"]
-    printf "1024x1024 float32 matmul forward + backward (3 GEMMs), wall time:\n"
-    printf "  raw cblas_sgemm  %7.2f ms   (%.1f GFLOP/s)\n", c, counter["BM_matmul_cblas"]
-    printf "  through the tape %7.2f ms   (%.1f GFLOP/s)\n", t, counter["BM_matmul_tape"]
+    printf "\n1024x1024 float32 matmul forward + backward (3 GEMMs), wall time (target ratio <= 1.05):\n"
+    printf "  raw cblas_sgemm   %8.2f ms   (%.1f GFLOP/s)\n", c, counter["BM_matmul_cblas"]
+    printf "  through the tape  %8.2f ms   (%.1f GFLOP/s)\n", t, counter["BM_matmul_tape"]
     printf "  ratio tape / cblas: %.3f\n", t / c
+    h = real["BM_linear_hand"]; d1 = real["BM_linear_tape/1/1"]; d3 = real["BM_linear_tape/3/1"]
+    w = real["BM_linear_tape/3/100"]
+    printf "\none l4 iteration on the gas data (2565 x 128, float64, 1 thread):\n"
+    printf "  hand-written two-dgemv loop     %7.1f us\n", h
+    printf "  tape, depth 1                   %7.1f us   (%.2fx the hand loop)\n", d1, d1 / h
+    printf "  tape, depth 3, width 1          %7.1f us   (%.2fx the hand loop; target <= 1.2)\n", d3, d3 / h
+    printf "  tape, depth 3, width 100        %7.1f us   (%.2fx width 1; target <= 2)\n", w, w / d3
   }' "$out"
