@@ -1,0 +1,71 @@
+// `overparam tape`: record a small example on the tape and look at it.
+//
+// A student who has read tape.hpp should be able to *see* a recorded pass: which nodes the
+// forward created, in what order, with what shapes, and which inputs feed which op. This
+// command records one of three small examples, runs backward through it, prints the nodes as a
+// table and writes the graph as Graphviz DOT (Tape::to_dot), optionally rendered to PNG by
+// Graphviz's `dot` program.
+//
+//   mlp     a two-layer ReLU network, x[5,4] -> 8 hidden -> 3 classes, softmax cross-entropy
+//   linear  the paper's model: a depth-3 linear network (nn::DeepLinear, width 3) with the
+//           l_4 loss (nn::lp_loss), x[6,4] -> y[6,1]
+//   conv    a tiny convnet: conv2d 3x3 (2 filters) -> relu -> max_pool2d 2x2 -> flatten -> dense
+//           -> softmax cross-entropy, on two 6x6 one-channel images
+//
+// The DOT text is also the tape's only public view of its nodes, so the node listing is read
+// back from it (parse_tape_dot): what the student sees in the table is exactly what the picture
+// shows.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace experiments {
+
+// The graph of a tape as Tape::to_dot writes it.
+struct TapeGraph {
+  struct Node {
+    int index = 0;      // creation order on the tape (n0, n1, ...)
+    std::string name;   // the op ("matmul"), or a leaf's name ("W1")
+    std::string op;     // the op; for leaves "param", "input", "variable" or "constant"
+    std::string shape;  // "[5,4]"
+    bool leaf = false;
+    bool parameter = false;  // a param() leaf: backward adds into its gradient
+    std::vector<int> inputs;
+  };
+  std::vector<Node> nodes;                 // by index
+  std::vector<std::pair<int, int>> edges;  // (input, consumer)
+};
+
+// Requires: text in the form Tape::to_dot() writes (one `nK [label="..."...];` line per node,
+//           one `nA -> nB;` line per edge, nodes numbered 0..n-1).
+// Ensures:  the nodes in index order with their inputs; throws std::invalid_argument naming the
+//           line for anything else.
+TapeGraph parse_tape_dot(const std::string& dot);
+
+// One recorded example after forward and backward.
+struct TapeExample {
+  std::string name;         // "mlp", "linear" or "conv"
+  std::string description;  // one line for the student
+  double loss = 0;
+  std::string dot;  // Tape::to_dot() after backward
+  // name, shape and Frobenius norm of each parameter's gradient
+  struct Gradient {
+    std::string name, shape;
+    double norm = 0;
+  };
+  std::vector<Gradient> gradients;
+};
+
+// The example names, in the order --help lists them.
+const std::vector<std::string>& tape_example_names();
+
+// Records `name` on a fresh tape (double precision, fixed seed), runs backward from the loss.
+// Throws std::invalid_argument listing the valid names for an unknown one.
+TapeExample record_tape_example(const std::string& name);
+
+// `overparam tape`.
+int run_tape(int argc, char** argv);
+
+}  // namespace experiments
