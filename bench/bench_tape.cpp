@@ -6,6 +6,8 @@
 //                                             one recorded op plus its backward.
 //   BM_matmul_tape / BM_matmul_cblas          C = A·B, dA = dC·Bᵀ, dB = Aᵀ·dC at 1024x1024 float32:
 //                                             through the tape, and as three raw cblas_sgemm calls.
+//                                             OpenBLAS single-threaded, CPU time: on a shared
+//                                             machine that is what stays comparable.
 // bench/run.sh runs them interleaved with repetitions and prints medians and ratios.
 #include <benchmark/benchmark.h>
 #include <cblas.h>
@@ -64,6 +66,7 @@ ad::Tensor<float> random_matrix(std::size_t n, unsigned seed) {
 constexpr std::size_t n = 1024;
 
 void BM_matmul_tape(benchmark::State& state) {
+  ad::blas::set_num_threads(1);
   ad::Parameter<float> a(random_matrix(n, 1)), b(random_matrix(n, 2));
   const ad::Tensor<float> seed = random_matrix(n, 3);
   ad::Tape<float> tape;
@@ -79,9 +82,10 @@ void BM_matmul_tape(benchmark::State& state) {
   state.counters["GFLOPS"] = benchmark::Counter(3 * 2.0 * n * n * n * 1e-9,
                                                 benchmark::Counter::kIsIterationInvariantRate);
 }
-BENCHMARK(BM_matmul_tape)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_matmul_tape)->Unit(benchmark::kMillisecond);
 
 void BM_matmul_cblas(benchmark::State& state) {
+  ad::blas::set_num_threads(1);
   const ad::Tensor<float> a = random_matrix(n, 1), b = random_matrix(n, 2), dc = random_matrix(n, 3);
   ad::Tensor<float> c({n, n}), da({n, n}), db({n, n});
   const int N = static_cast<int>(n);
@@ -99,7 +103,7 @@ void BM_matmul_cblas(benchmark::State& state) {
   state.counters["GFLOPS"] = benchmark::Counter(3 * 2.0 * n * n * n * 1e-9,
                                                 benchmark::Counter::kIsIterationInvariantRate);
 }
-BENCHMARK(BM_matmul_cblas)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_matmul_cblas)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

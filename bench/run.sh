@@ -9,25 +9,27 @@ scripts/build.sh >/dev/null
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 flags=(--benchmark_repetitions="$reps" --benchmark_enable_random_interleaving=true
-       --benchmark_report_aggregates_only=true --benchmark_format=csv)
+       --benchmark_report_aggregates_only=true --benchmark_format=console --benchmark_color=false)
 build/bench/bench_tape "${flags[@]}" 2>/dev/null >"$out"
-build/bench/bench_linear "${flags[@]}" 2>/dev/null | tail -n +2 >>"$out"
+build/bench/bench_linear "${flags[@]}" 2>/dev/null >>"$out"
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')," \
      "OpenBLAS $(dpkg-query -W -f='${Version}' libopenblas0-pthread 2>/dev/null || echo '?')" \
      "(OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset}), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "$reps repetitions each, interleaved; medians"
-awk -F, '
-  /_median"/ {
-    name = $1; gsub(/"|_median|\/real_time/, "", name)
-    real[name] = $3; counter[name] = $11
+# Console lines: NAME_median TIME UNIT CPU UNIT ITERATIONS [COUNTER=VALUE ...]
+awk '
+  $1 ~ /_median$/ {
+    name = $1; gsub(/_median|\/real_time/, "", name)
+    real[name] = $4   # CPU time
+    for (i = 7; i <= NF; ++i) { split($i, kv, "="); v = kv[2]; sub(/[a-zA-Z\/]+$/, "", v); counter[name] = v }
   }
   END {
     printf "\ntape overhead per recorded op + its backward, [1] float32 tensors (target < 1000 ns):\n"
     printf "  add chain    %7.1f ns/op\n", counter["BM_tape_add_chain"]
     printf "  mixed chain  %7.1f ns/op  (mul, add, relu, scale)\n", counter["BM_tape_mixed_chain"]
     t = real["BM_matmul_tape"]; c = real["BM_matmul_cblas"]
-    printf "\n1024x1024 float32 matmul forward + backward (3 GEMMs), wall time (target ratio <= 1.05):\n"
+    printf "\n1024x1024 float32 matmul forward + backward (3 GEMMs), 1 thread, CPU time (target ratio <= 1.05):\n"
     printf "  raw cblas_sgemm   %8.2f ms   (%.1f GFLOP/s)\n", c, counter["BM_matmul_cblas"]
     printf "  through the tape  %8.2f ms   (%.1f GFLOP/s)\n", t, counter["BM_matmul_tape"]
     printf "  ratio tape / cblas: %.3f\n", t / c
