@@ -66,6 +66,11 @@ void validate_config(const LinearConfig& c) {
   if (c.dtype != "float64" && c.dtype != "float32")
     fail("--dtype must be float64 or float32, not '" + c.dtype + "'");
   nn::parse_init(c.init);
+  if (c.explain > 0 && c.optimizer == "e2e") {
+    fail(
+        "--explain takes a network's step apart against the end-to-end rule; train the network "
+        "(--optimizer gd), not the rule itself (e2e)");
+  }
   if (c.optimizer != "e2e") {
     const auto& names = optim::optimizer_names();
     if (std::find(names.begin(), names.end(), c.optimizer) == names.end()) {
@@ -157,7 +162,8 @@ LinearResult train(const Problem& problem, const LinearConfig& c) {
   }
 
   const std::size_t log_every = c.log_every ? c.log_every : default_log_every(c.iterations);
-  Progress progress(c.progress_label, c.iterations, c.progress);
+  Progress progress(c.progress_label, c.iterations, c.progress && c.explain == 0);
+  StepExplainer<T> explainer(net, X, Y, problem.p, c.lr, c.weight_decay, c.optimizer == "gd");
   ad::Tape<T> tape;
   for (std::size_t it = 0;; ++it) {
     tape.clear();
@@ -183,7 +189,13 @@ LinearResult train(const Problem& problem, const LinearConfig& c) {
     if (it == c.iterations) break;
     opt->zero_grad();
     tape.backward(loss);
+    const bool explain = it < c.explain;
+    if (explain) explainer.before(it, value);
     opt->step();
+    if (explain) {
+      result.explained.push_back(explainer.after());
+      if (c.print_explain) print_explain(stdout, result.explained.back());
+    }
   }
   progress.finish();
   result.final_layers =
@@ -289,6 +301,9 @@ int run_linear(int argc, char** argv) {
       "std of the normal init (balanced: of the end-to-end matrix)")(
       "seed", po::value(&c.seed)->default_value(c.seed), "random seed of the initialization")(
       "dtype", po::value(&c.dtype)->default_value(c.dtype), "float64|float32")(
+      "explain", po::value(&c.explain)->default_value(0),
+      "take the first K steps apart: the gradient, the end-to-end rule's predicted change and its "
+      "pieces, the network's actual change, the balancedness gap")(
       "threads", po::value(&threads)->default_value(0), "BLAS threads (0: OpenBLAS's default)")(
       "save-init", po::value(&save_init), "write the initial layers as W1.npy ... WN.npy here")(
       "load-init", po::value(&c.load_init), "read the initial layers W1.npy ... WN.npy from here")(
@@ -311,6 +326,7 @@ int run_linear(int argc, char** argv) {
   }
   plot = !no_plot;
   c.progress = !no_progress;
+  c.print_explain = c.explain > 0;
   std::vector<double> rates;
   try {
     if (p < 2 || p % 2 != 0)

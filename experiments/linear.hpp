@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "autodiff/tensor.hpp"
+#include "experiments/explain.hpp"
 
 namespace experiments {
 
@@ -43,6 +44,8 @@ struct LinearConfig {
   std::string load_init;          // a folder with W1.npy ... WN.npy, or empty
   bool progress = false;
   std::string progress_label = "train";
+  std::size_t explain = 0;     // take apart the first K steps (see explain.hpp)
+  bool print_explain = false;  // and print them to stdout as they happen
 };
 
 struct LinearResult {
@@ -55,6 +58,7 @@ struct LinearResult {
   double wall_seconds = 0;
   std::vector<ad::Tensor<double>> initial_layers;  // W1 ... WN as drawn (or loaded)
   std::vector<ad::Tensor<double>> final_layers;    // W1 ... WN at the end (e2e: one matrix)
+  std::vector<ExplainStep> explained;              // the first `explain` steps, taken apart
 };
 
 // Requires: a config whose values are valid (validate_config) for this problem.

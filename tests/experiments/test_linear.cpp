@@ -205,3 +205,47 @@ TEST_CASE("validate_config: out-of-range settings name the flag", "[experiments]
   c.width = 1000000;
   CHECK_THROWS_WITH(experiments::validate_config(c), Catch::Contains("--width"));
 }
+
+TEST_CASE("--explain: the rule's predicted step matches the network's at small lr",
+          "[experiments][e2e]") {
+  const Problem pr = synthetic_problem(60, 5, 1, 4, 9);
+  LinearConfig c;
+  c.depth = 3;
+  c.width = 4;
+  c.init = "balanced";
+  c.init_std = 0.5;
+  c.lr = 1e-4;
+  c.iterations = 5;
+  c.explain = 3;
+  const auto r = experiments::train_linear(pr, c);
+  REQUIRE(r.explained.size() == 3);
+  for (const auto& s : r.explained) {
+    INFO("iteration " << s.iteration);
+    CHECK(s.predicted);
+    CHECK(s.single_output);
+    CHECK(s.actual_norm > 0);
+    CHECK(s.relative_difference < 0.01);
+    // The printed pieces rebuild the predicted step: lr·factor·||G + (N-1)<G,u>u||, where
+    // ||G + (N-1)<G,u>u||² = ||G||² + ((N-1)² + 2(N-1))·<G,u>².
+    const double n = 3;
+    const double inner = std::sqrt(s.g_norm * s.g_norm +
+                                   ((n - 1) * (n - 1) + 2 * (n - 1)) * s.g_along_w * s.g_along_w);
+    CHECK(s.predicted_norm == Approx(c.lr * s.factor * inner).epsilon(1e-9));
+  }
+  CHECK(r.explained[0].balancedness_gap < 1e-12);  // balanced init: exactly balanced at the start
+}
+
+TEST_CASE("--explain: the e2e optimizer is refused, other optimizers get no prediction",
+          "[experiments]") {
+  LinearConfig c;
+  c.explain = 2;
+  c.optimizer = "e2e";
+  CHECK_THROWS_WITH(experiments::validate_config(c), Catch::Contains("--explain"));
+  const Problem pr = synthetic_problem(30, 3, 1, 2, 10);
+  c.optimizer = "adam";
+  c.iterations = 3;
+  c.depth = 2;
+  const auto r = experiments::train_linear(pr, c);
+  REQUIRE(r.explained.size() == 2);
+  CHECK_FALSE(r.explained[0].predicted);
+}
