@@ -1,5 +1,6 @@
 #include "autodiff/shape_ops.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "autodiff/checks.hpp"
@@ -46,6 +47,41 @@ Var<T> transpose(Var<T> x) {
   });
 }
 
+template <typename T>
+Var<T> stack_rows(const std::vector<Var<T>>& rows) {
+  // A_1[m_1,n], ..., A_K[m_K,n] -> Y[Σ m_k, n]
+  if (rows.empty()) throw std::invalid_argument("stack_rows: no matrices to stack");
+  const std::size_t n = rows[0].shape().rank() == 2 ? rows[0].shape()[1] : 0;
+  std::size_t total = 0;
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    const Shape& s = rows[k].shape();
+    if (s.rank() != 2 || s[1] != n) {
+      throw std::invalid_argument("stack_rows: matrix 0 is " + rows[0].shape().str() +
+                                  " but matrix " + std::to_string(k) + " is " + s.str() +
+                                  "; expected rank 2 with equal column counts");
+    }
+    total += s[0];
+  }
+  auto y = Tensor<T>::uninitialized({total, n});
+  T* out = y.data();
+  for (const Var<T>& a : rows) out = std::copy(a.value().begin(), a.value().end(), out);
+
+  return rows[0].tape().record(
+      "stack_rows", std::move(y), std::span<const Var<T>>(rows), [rows](const Tensor<T>& dy) {
+        const T* block = dy.data();  // dA_k += rows m_1+...+m_{k-1} .. of dY
+        for (const Var<T>& a : rows) {
+          const std::size_t size = a.value().size();
+          if (a.requires_grad()) {
+            Tensor<T>& da = a.grad_accumulator();
+            for (std::size_t i = 0; i < size; ++i) da[i] += block[i];
+          }
+          block += size;
+        }
+      });
+}
+
+template Var<float> stack_rows(const std::vector<Var<float>>&);
+template Var<double> stack_rows(const std::vector<Var<double>>&);
 template Var<float> reshape(Var<float>, Shape);
 template Var<double> reshape(Var<double>, Shape);
 template Var<float> flatten(Var<float>);

@@ -6,6 +6,8 @@
 // flag; use transpose only where a transposed copy is really needed.)
 #pragma once
 
+#include <vector>
+
 #include "autodiff/tape.hpp"
 
 namespace ad {
@@ -21,5 +23,10 @@ Var<T> flatten(Var<T> x);
 // X[M,N] -> Y[N,M].  Requires: rank 2.
 template <typename T>
 Var<T> transpose(Var<T> x);
+// A_1[m_1,n], ..., A_K[m_K,n] -> Y[m_1+...+m_K, n]: the matrices one below the other.
+// Its backward hands each input its block of rows of dY. (Used to train several models in one
+// GEMM: their weight rows stacked.) Requires: K >= 1, all rank 2 with the same column count.
+template <typename T>
+Var<T> stack_rows(const std::vector<Var<T>>& rows);
 
 }  // namespace ad

@@ -160,15 +160,17 @@ Var<T> Tape<T>::constant(Tensor<T> value, std::string name) {
 }
 
 template <typename T>
-Var<T> Tape<T>::record(const char* op, Tensor<T> value, std::initializer_list<Var<T>> inputs,
+Var<T> Tape<T>::record(const char* op, Tensor<T> value, std::span<const Var<T>> inputs,
                        BackwardFn backward) {
-  if (inputs.size() > 3) throw std::logic_error(std::string(op) + ": more than 3 inputs");
   Node n;
   n.op = op;
   n.value = std::move(value);
   for (const Var<T>& in : inputs) {
     const Node& parent = node(in, op);
-    n.inputs[static_cast<std::size_t>(n.num_inputs++)] = in.index_;
+    if (n.num_inputs < 3)
+      n.inputs[static_cast<std::size_t>(n.num_inputs++)] = in.index_;
+    else
+      n.more_inputs.push_back(in.index_);
     n.requires_grad = n.requires_grad || parent.requires_grad;
   }
   n.requires_grad = n.requires_grad && NoGradGuard::grad_enabled();
@@ -288,6 +290,7 @@ std::string Tape<T>::to_dot() const {
     for (int k = 0; k < n.num_inputs; ++k) {
       dot << "  n" << n.inputs[static_cast<std::size_t>(k)] << " -> n" << i << ";\n";
     }
+    for (int input : n.more_inputs) dot << "  n" << input << " -> n" << i << ";\n";
   }
   dot << "}\n";
   return dot.str();

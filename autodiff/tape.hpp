@@ -25,6 +25,7 @@
 #include <array>
 #include <cstddef>
 #include <functional>
+#include <span>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -135,9 +136,14 @@ class Tape {
   Var<T> constant(Tensor<T> value, std::string name = "constant");
 
   // Appends an op's node. Used by op implementations only.
-  // Requires: every input belongs to this tape and is current; at most 3 inputs.
+  // Requires: every input belongs to this tape and is current.
   // Ensures: `backward` is kept only if some input requires a gradient and grad mode is on.
   Var<T> record(const char* op, Tensor<T> value, std::initializer_list<Var<T>> inputs,
+                BackwardFn backward) {
+    return record(op, std::move(value), std::span<const Var<T>>(inputs.begin(), inputs.size()),
+                  std::move(backward));
+  }
+  Var<T> record(const char* op, Tensor<T> value, std::span<const Var<T>> inputs,
                 BackwardFn backward);
 
   // Runs the reverse pass from a scalar output (seed 1), or from any output with a seed of its
@@ -165,8 +171,9 @@ class Tape {
     bool has_grad = false;
     bool requires_grad = false;
     bool is_leaf = false;
-    std::array<int, 3> inputs{-1, -1, -1};
+    std::array<int, 3> inputs{-1, -1, -1};  // most ops have at most 3 inputs: no allocation
     int num_inputs = 0;
+    std::vector<int> more_inputs;  // the 4th and later (stack_rows of many rows)
     BackwardFn backward;
   };
 

@@ -236,6 +236,13 @@ ad::Tensor<T> DeepLinear<T>::end_to_end() const {
   return e;
 }
 
+template <typename T>
+ad::Var<T> DeepLinear<T>::record_end_to_end(ad::Tape<T>& tape) {
+  ad::Var<T> e = tape.param(layers_.back());
+  for (std::size_t j = layers_.size() - 1; j-- > 0;) e = ad::matmul(e, tape.param(layers_[j]));
+  return e;
+}
+
 template class DeepLinear<float>;
 template class DeepLinear<double>;
 

@@ -61,6 +61,9 @@ class DeepLinear : public Module<T> {
 
   // W_e = W_N ··· W_1 [k,d], computed now from the current values (not on a tape).
   ad::Tensor<T> end_to_end() const;
+  // The same product recorded on `tape` (left to right: W_N · W_{N-1} first, the cheap order
+  // for few outputs), so that a loss of W_e can be differentiated into the layers.
+  ad::Var<T> record_end_to_end(ad::Tape<T>& tape);
   // The multiplication order forward() uses for m rows, e.g. "(X·(W1ᵀ·(W2ᵀ·W3ᵀ)))".
   std::string chain_order(std::size_t rows) const;
 

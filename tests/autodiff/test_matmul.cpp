@@ -113,3 +113,14 @@ TEST_CASE("matmul: mismatched inner dimensions name both shapes", "[autodiff][er
   auto v = tape.variable(Tensor<double>({4}));
   CHECK_THROWS_WITH(ad::matmul(a, v), Catch::Contains("matmul: B is [4], expected rank 2"));
 }
+
+TEST_CASE("blas::gemm with beta = 0 ignores what C held, NaN included", "[autodiff][blas]") {
+  // Ops write products into uninitialized buffers with beta = 0; BLAS must not read them
+  // (0 * NaN would be NaN). Checks the gemm path and both gemv paths.
+  const std::vector<double> a = {1, 2, 3, 4, 5, 6};  // [2,3]
+  for (auto [m, n, k] : {std::array<std::size_t, 3>{2, 2, 3}, {2, 1, 3}, {1, 2, 3}}) {
+    std::vector<double> b(k * n, 1.0), c(m * n, std::nan(""));
+    ad::blas::gemm(Transpose::no, Transpose::no, m, n, k, 1.0, a.data(), b.data(), 0.0, c.data());
+    for (double v : c) CHECK(std::isfinite(v));
+  }
+}

@@ -44,3 +44,28 @@ TEST_CASE("reshape: a different element count names both shapes", "[autodiff][er
                     Catch::Contains("[2,3]") && Catch::Contains("[4,2]"));
   CHECK_THROWS_AS(ad::transpose(tape.variable(Tensor<double>({2, 3, 4}))), std::invalid_argument);
 }
+
+TEST_CASE("stack_rows: backward matches finite differences, five inputs", "[autodiff][gradcheck]") {
+  auto build = [](auto&, const auto& x) {
+    return ad::stack_rows(std::vector{x[0], x[1], x[2], x[3], x[4]}) * x[5];
+  };
+  CHECK_GRADIENTS(build, (std::vector{random_tensor({1, 3}, 61), random_tensor({2, 3}, 62),
+                                      random_tensor({1, 3}, 63), random_tensor({1, 3}, 64),
+                                      random_tensor({3, 3}, 65), random_tensor({8, 3}, 66)}));
+}
+
+TEST_CASE("stack_rows: values, DOT edges from every input, and shape errors", "[autodiff]") {
+  ad::Tape<double> tape;
+  std::vector<ad::Var<double>> rows;
+  for (int k = 0; k < 5; ++k) rows.push_back(tape.variable(Tensor<double>({1, 2}, {double(k), 1})));
+  auto y = ad::stack_rows(rows);
+  CHECK(y.shape() == Shape{5, 2});
+  CHECK(y.value().at(3, 0) == 3);
+  const std::string dot = tape.to_dot();
+  for (int k = 0; k < 5; ++k)
+    CHECK(dot.find("n" + std::to_string(k) + " -> n5;") != std::string::npos);
+  auto bad = tape.variable(Tensor<double>({1, 3}));
+  CHECK_THROWS_WITH(ad::stack_rows(std::vector{rows[0], bad}),
+                    Catch::Contains("matrix 1 is [1,3]") && Catch::Contains("[1,2]"));
+  CHECK_THROWS_AS(ad::stack_rows(std::vector<ad::Var<double>>{}), std::invalid_argument);
+}

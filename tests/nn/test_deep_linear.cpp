@@ -179,3 +179,13 @@ TEST_CASE("DeepLinear: bad options name the option", "[nn][errors]") {
   const Tensor<double> x({4, 5});
   CHECK_THROWS_WITH(net.forward(tape.input(x)), Catch::Contains("[4,5], expected [m,3]"));
 }
+
+TEST_CASE("DeepLinear: the recorded end-to-end product equals end_to_end() and has gradients",
+          "[nn]") {
+  DeepLinear<double> net(options(4, 2, 3, 3));
+  ad::Tape<double> tape;
+  auto we = net.record_end_to_end(tape);
+  CHECK(max_abs_diff(we.value(), net.end_to_end()) < 1e-15);
+  tape.backward(ad::sum(we));
+  for (auto* p : net.parameters()) CHECK(p->has_grad());
+}
