@@ -2,6 +2,7 @@
 
 #include "experiments/figures.hpp"
 #include "experiments/linear.hpp"
+#include "experiments/mnist.hpp"
 
 namespace experiments {
 
@@ -15,6 +16,9 @@ const std::vector<Command>& commands() {
        run_reproduce},
       {"lsq", "least squares by gradient descent on a synthetic problem (a first look at the tape)",
        run_lsq},
+      {"mnist", "train the MNIST tutorial convnet, or its overparameterized variant", run_mnist},
+      {"mnist-figure", "the paper's last figure: both MNIST convnets on one plot (--quick)",
+       run_mnist_figure},
   };
   return all;
 }

@@ -1,0 +1,226 @@
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "data_loaders/mnist.hpp"
+#include "experiments/mnist.hpp"
+#include "optim/schedule.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string temp_dir(const std::string& name) {
+  auto dir = fs::temp_directory_path() /
+             ("overparam-test-" + name + "-" + std::to_string(std::random_device{}()));
+  fs::create_directories(dir);
+  return dir.string();
+}
+
+// Runs a command with the given arguments (argv[0] is the command's name), capturing stdout
+// and stderr.
+struct Outcome {
+  int code = 0;
+  std::string out, err;
+};
+Outcome run(int (*command)(int, char**), std::vector<std::string> args) {
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::ostringstream out, err;
+  auto* old_out = std::cout.rdbuf(out.rdbuf());
+  auto* old_err = std::cerr.rdbuf(err.rdbuf());
+  Outcome o;
+  try {
+    o.code = command(int(args.size()), argv.data());
+  } catch (...) {
+    std::cout.rdbuf(old_out);
+    std::cerr.rdbuf(old_err);
+    throw;
+  }
+  std::cout.rdbuf(old_out);
+  std::cerr.rdbuf(old_err);
+  o.out = out.str();
+  o.err = err.str();
+  return o;
+}
+
+std::string read(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::size_t count_lines(const std::string& text) {
+  return std::size_t(std::count(text.begin(), text.end(), '\n'));
+}
+
+// A small MNIST-shaped set in `dir`: `train` and `test` images of 28x28, the digit's label
+// written as a bright square whose position depends on it.
+void write_tiny_mnist(const std::string& dir, std::size_t train, std::size_t test) {
+  std::mt19937 rng(3);
+  auto images = [&](std::size_t count, std::vector<std::uint8_t>& labels) {
+    std::vector<std::uint8_t> pixels(count * 28 * 28);
+    labels.resize(count);
+    for (std::size_t i = 0; i < count; ++i) {
+      labels[i] = std::uint8_t(rng() % 10);
+      for (std::size_t r = 0; r < 28; ++r)
+        for (std::size_t c = 0; c < 28; ++c) {
+          const bool on = r / 7 == labels[i] % 4 && c / 7 == labels[i] / 4;
+          pixels[i * 784 + r * 28 + c] = std::uint8_t(on ? 200 + rng() % 56 : rng() % 40);
+        }
+    }
+    return pixels;
+  };
+  std::vector<std::uint8_t> labels;
+  data::write_idx_images(dir + "/train-images-idx3-ubyte", 28, 28, images(train, labels));
+  data::write_idx_labels(dir + "/train-labels-idx1-ubyte", labels);
+  data::write_idx_images(dir + "/t10k-images-idx3-ubyte", 28, 28, images(test, labels));
+  data::write_idx_labels(dir + "/t10k-labels-idx1-ubyte", labels);
+}
+
+}  // namespace
+
+TEST_CASE("mnist: bad flags give a clear error and exit code 2", "[experiments][mnist]") {
+  auto r = run(experiments::run_mnist, {"mnist", "--variant", "deep"});
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("--variant must be original or overparam, not 'deep'"));
+
+  r = run(experiments::run_mnist, {"mnist", "--l2-on", "weights"});
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("--l2-on must be product or factors"));
+
+  r = run(experiments::run_mnist, {"mnist", "--batch-size", "0"});
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("--batch-size"));
+
+  r = run(experiments::run_mnist, {"mnist", "--frobnicate"});
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("frobnicate") && Catch::Contains("overparam mnist --help"));
+
+  r = run(experiments::run_mnist, {"mnist", "--steps", "many"});
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("steps"));
+
+  r = run(experiments::run_mnist_figure, {"mnist-figure", "--l2-on", "x"});
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("--l2-on"));
+}
+
+TEST_CASE("mnist: --help lists the flags", "[experiments][mnist]") {
+  auto r = run(experiments::run_mnist, {"mnist", "--help"});
+  CHECK(r.code == 0);
+  for (const char* flag :
+       {"--variant", "--epochs", "--steps", "--batch-size", "--l2-on", "--eval-every", "--seed",
+        "--threads", "--mnist-dir", "--out", "--no-plot", "--no-progress"})
+    CHECK_THAT(r.out, Catch::Contains(flag));
+  r = run(experiments::run_mnist_figure, {"mnist-figure", "--help"});
+  CHECK(r.code == 0);
+  CHECK_THAT(r.out, Catch::Contains("--quick"));
+}
+
+TEST_CASE("mnist: a missing MNIST folder points at scripts/fetch-mnist.sh",
+          "[experiments][mnist]") {
+  const std::string missing = temp_dir("mnist-missing") + "/nothing-here";
+  auto r = run(experiments::run_mnist, {"mnist", "--mnist-dir", missing, "--no-progress"});
+  CHECK(r.code == 1);
+  CHECK_THAT(r.err, Catch::Contains("scripts/fetch-mnist.sh") && Catch::Contains(missing));
+  r = run(experiments::run_mnist_figure, {"mnist-figure", "--mnist-dir", missing});
+  CHECK(r.code == 1);
+  CHECK_THAT(r.err, Catch::Contains("scripts/fetch-mnist.sh"));
+}
+
+TEST_CASE("mnist: the tutorial's step count and staircase schedule", "[experiments][mnist]") {
+  experiments::MnistConfig c;
+  CHECK(experiments::mnist_steps(c, 55000) == 8593);
+  c.steps = 300;
+  CHECK(experiments::mnist_steps(c, 55000) == 300);
+
+  // lr = 0.01 · 0.95^epoch, the epoch counted in examples seen (step · 64 over 55,000).
+  const optim::StaircaseDecay schedule{0.01, 0.95, 55000};
+  CHECK(schedule(0) == 0.01);
+  CHECK(schedule(859 * 64) == 0.01);  // 54,976 examples: still epoch 0
+  CHECK(schedule(860 * 64) == Approx(0.0095));
+  CHECK(schedule(8592 * 64) == Approx(0.01 * std::pow(0.95, 9)));
+  CHECK_THROWS_WITH((optim::StaircaseDecay{0.01, 1.5, 10}.validate()),
+                    Catch::Contains("decay_rate"));
+}
+
+TEST_CASE("mnist: the models have the tutorial's parameters, and about 15% more overparameterized",
+          "[experiments][mnist]") {
+  experiments::MnistModel original(experiments::MnistVariant::original, 1);
+  experiments::MnistModel over(experiments::MnistVariant::overparam, 1);
+  std::vector<std::string> names;
+  for (auto& [name, p] : original.net().named_parameters()) names.push_back(name);
+  CHECK(names == std::vector<std::string>{"conv1.weight", "conv1.bias", "conv2.weight",
+                                          "conv2.bias", "fc1.weight", "fc1.bias", "fc2.weight",
+                                          "fc2.bias"});
+  // conv1 32·25 + 32, conv2 64·800 + 64, fc1 3136·512 + 512, fc2 512·10 + 10.
+  CHECK(original.net().num_parameters() == 1663370);
+  CHECK(over.net().num_parameters() == 1663370 + 512 * 512 + 10 * 10);
+  names.clear();
+  for (auto& [name, p] : over.net().named_parameters()) names.push_back(name);
+  CHECK(names == std::vector<std::string>{"conv1.weight", "conv1.bias", "conv2.weight",
+                                          "conv2.bias", "fc1.weight1", "fc1.weight2", "fc1.bias",
+                                          "fc2.weight1", "fc2.weight2", "fc2.bias"});
+  // The same seed draws the same convolutions in both variants.
+  auto o = original.net().parameters(), v = over.net().parameters();
+  for (std::size_t i = 0; i < 4; ++i) {
+    const auto& a = o[i]->value();
+    const auto& b = v[i]->value();
+    REQUIRE(a.size() == b.size());
+    CHECK(std::equal(a.begin(), a.end(), b.begin()));
+  }
+}
+
+TEST_CASE("mnist: a 5-step run on a tiny IDX set writes every file", "[experiments][mnist]") {
+  const std::string dir = temp_dir("mnist-tiny");
+  write_tiny_mnist(dir, 120, 30);
+  for (const char* variant : {"original", "overparam"}) {
+    INFO(variant);
+    const std::string out = dir + "/run-" + variant;
+    auto r = run(experiments::run_mnist,
+                 {"mnist", "--variant", variant, "--steps", "5", "--batch-size", "8",
+                  "--eval-every", "2", "--validation-size", "20", "--mnist-dir", dir, "--out", out,
+                  "--no-plot", "--no-progress"});
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    const std::string losses = read(out + "/batch_loss.csv");
+    CHECK(losses.rfind("step,batch_loss,lr\n0,", 0) == 0);
+    CHECK(count_lines(losses) == 6);
+    const std::string evals = read(out + "/eval.csv");
+    CHECK(evals.rfind("step,validation_error_percent,test_error_percent\n2,", 0) == 0);
+    CHECK_THAT(evals, Catch::Contains("\n4,") && Catch::Contains("\n5,"));
+    const std::string json = read(out + "/run.json");
+    CHECK_THAT(json, Catch::Contains("\"steps_done\": 5") &&
+                         Catch::Contains(std::string("\"variant\": \"") + variant + "\"") &&
+                         Catch::Contains("\"final_test_error_percent\""));
+    CHECK_THAT(r.out, Catch::Contains("test error"));
+  }
+}
+
+TEST_CASE("mnist-figure: both variants and the paper's table on a tiny IDX set",
+          "[experiments][mnist]") {
+  const std::string dir = temp_dir("mnist-figure");
+  write_tiny_mnist(dir, 100, 20);
+  const std::string out = dir + "/figure";
+  auto r = run(experiments::run_mnist_figure,
+               {"mnist-figure", "--steps", "3", "--validation-size", "20", "--mnist-dir", dir,
+                "--out", out, "--no-plot", "--no-progress"});
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  const std::string md = read(out + "/mnist.md");
+  CHECK_THAT(md, Catch::Contains("| original: batch loss at step 0 | ~3.5 |") &&
+                     Catch::Contains("| overparam: batch loss at step 0 | ~15 |") &&
+                     Catch::Contains("~500") && Catch::Contains("stopped at 3 steps"));
+  CHECK(fs::exists(out + "/mnist.json"));
+  CHECK(count_lines(read(out + "/original/batch_loss.csv")) == 4);
+  CHECK(count_lines(read(out + "/overparam/batch_loss.csv")) == 4);
+}
