@@ -119,97 +119,190 @@ std::vector<ad::Tensor<double>> load_layers(const std::string& dir, std::size_t 
 
 namespace {
 
+// One model of a grid: a network (or, for e2e, one matrix) and its optimizer.
 template <typename T>
-std::vector<ad::Tensor<double>> as_double(const std::vector<ad::Parameter<T>*>& params) {
-  std::vector<ad::Tensor<double>> out;
-  for (const auto* p : params) out.push_back(p->value().template cast<double>());
-  return out;
-}
+struct Model {
+  std::unique_ptr<nn::DeepLinear<T>> net;
+  std::unique_ptr<ad::Parameter<T>> end_to_end;  // e2e only
+  std::unique_ptr<optim::Optimizer<T>> opt;
+  LinearResult result;
+  bool done = false;
+};
 
+// Trains one model per rate, all from the same initialization, together: each iteration stacks
+// the models' end-to-end matrices into V [K·k, d] and meets the data once, in one GEMM
+// X·Vᵀ [m, K·k], where K separate runs would make K passes of a GEMV. The models do not interact
+// (column block i of X·Vᵀ depends only on model i), so each one follows exactly the path of a
+// run of its own. A model that diverges leaves the stack; the others go on.
 template <typename T>
-LinearResult train(const Problem& problem, const LinearConfig& c) {
+std::vector<LinearResult> train(const Problem& problem, const LinearConfig& c,
+                                const std::vector<double>& rates) {
   const auto start = std::chrono::steady_clock::now();
-  const std::size_t d = problem.x.cols();
+  const std::size_t m = problem.x.rows(), d = problem.x.cols(), k = problem.y.cols();
   const ad::Tensor<T> X = problem.x.template cast<T>();
-  const ad::Tensor<T> Y = problem.y.template cast<T>();
+  const bool e2e = c.optimizer == "e2e";
 
   nn::DeepLinearOptions o;
   o.input_dim = d;
-  o.output_dim = problem.y.cols();
+  o.output_dim = k;
   o.depth = c.depth;
   o.width = c.width;
   o.init = nn::parse_init(c.init);
   o.init_std = c.init_std;
   o.seed = c.seed;
-  nn::DeepLinear<T> net(o);
-  if (!c.load_init.empty()) {
-    auto layers = load_layers(c.load_init, c.depth, d, c.width, o.output_dim);
-    for (std::size_t j = 0; j < c.depth; ++j) net.layer(j).value() = layers[j].template cast<T>();
-  }
-  LinearResult result;
-  result.initial_layers = as_double(net.parameters());
+  std::vector<ad::Tensor<double>> loaded;
+  if (!c.load_init.empty()) loaded = load_layers(c.load_init, c.depth, d, c.width, k);
 
-  // The end-to-end rule trains one matrix, started at the network's end-to-end product.
-  ad::Parameter<T> end_to_end(net.end_to_end(), "W");
-  std::unique_ptr<optim::Optimizer<T>> opt;
-  const bool e2e = c.optimizer == "e2e";
-  if (e2e) {
-    opt = std::make_unique<optim::EndToEnd<T>>(
-        std::vector<ad::Parameter<T>*>{&end_to_end},
-        optim::EndToEndOptions{.lr = c.lr, .depth = int(c.depth), .weight_decay = c.weight_decay});
-  } else {
-    opt = optim::make_optimizer<T>(c.optimizer, net.parameters(), c.lr, c.weight_decay);
+  std::vector<Model<T>> models(rates.size());
+  for (std::size_t i = 0; i < rates.size(); ++i) {
+    Model<T>& model = models[i];
+    model.net = std::make_unique<nn::DeepLinear<T>>(o);
+    for (std::size_t j = 0; j < loaded.size(); ++j)
+      model.net->layer(j).value() = loaded[j].template cast<T>();
+    for (auto* p : model.net->parameters())
+      model.result.initial_layers.push_back(p->value().template cast<double>());
+    if (e2e) {  // the rule trains one matrix, started at the network's end-to-end product
+      model.end_to_end = std::make_unique<ad::Parameter<T>>(model.net->end_to_end(), "W");
+      model.opt = std::make_unique<optim::EndToEnd<T>>(
+          std::vector<ad::Parameter<T>*>{model.end_to_end.get()},
+          optim::EndToEndOptions{
+              .lr = rates[i], .depth = int(c.depth), .weight_decay = c.weight_decay});
+    } else {
+      model.opt =
+          optim::make_optimizer<T>(c.optimizer, model.net->parameters(), rates[i], c.weight_decay);
+    }
   }
 
   const std::size_t log_every = c.log_every ? c.log_every : default_log_every(c.iterations);
+  const bool single = rates.size() == 1;
   Progress progress(c.progress_label, c.iterations, c.progress && c.explain == 0);
-  StepExplainer<T> explainer(net, X, Y, problem.p, c.lr, c.weight_decay, c.optimizer == "gd");
-  ad::Tape<T> tape;
-  for (std::size_t it = 0;; ++it) {
-    tape.clear();
-    auto x = tape.input(X);
-    auto yhat = e2e ? ad::matmul(x, tape.param(end_to_end), ad::Transpose::no, ad::Transpose::yes)
-                    : net.forward(x);
-    auto loss = nn::lp_loss(yhat, tape.input(Y), problem.p);
-    const double value = loss.value().item();
+  const ad::Tensor<T> Y1 = problem.y.template cast<T>();
+  std::unique_ptr<StepExplainer<T>> explainer;
+  if (single && c.explain > 0) {
+    explainer = std::make_unique<StepExplainer<T>>(*models[0].net, X, Y1, problem.p, rates[0],
+                                                   c.weight_decay, c.optimizer == "gd");
+  }
 
-    const bool diverged = !std::isfinite(value) || value > divergence_threshold;
-    if (it % log_every == 0 || it == c.iterations || diverged) {
-      result.iteration.push_back(it);
-      result.loss.push_back(value);
+  std::vector<std::size_t> active;  // the models still training, in stack order
+  for (std::size_t i = 0; i < models.size(); ++i) active.push_back(i);
+  ad::Tensor<T> Y;  // y repeated once per active model: [m, |active|·k]
+  auto stack_targets = [&]() {
+    Y = ad::Tensor<T>::uninitialized({m, active.size() * k});
+    for (std::size_t r = 0; r < m; ++r)
+      for (std::size_t a = 0; a < active.size(); ++a)
+        for (std::size_t c2 = 0; c2 < k; ++c2) Y[(r * active.size() + a) * k + c2] = Y1[r * k + c2];
+  };
+  stack_targets();
+
+  ad::Tape<T> tape;
+  std::vector<double> losses;
+  for (std::size_t it = 0; !active.empty(); ++it) {
+    // Forward: V = [W_e of each active model], Yhat = X·Vᵀ, L = Σ (Yhat - Y)^p / (p·m).
+    tape.clear();
+    std::vector<ad::Var<T>> rows;
+    for (std::size_t i : active)
+      rows.push_back(e2e ? tape.param(*models[i].end_to_end)
+                         : models[i].net->record_end_to_end(tape));
+    auto v = rows.size() == 1 ? rows[0] : ad::stack_rows(rows);
+    auto yhat = ad::matmul(tape.input(X), v, ad::Transpose::no, ad::Transpose::yes);
+    auto powered = ad::pow(yhat - tape.input(Y), problem.p);
+    auto loss = ad::sum(powered);  // the sum of the models' losses, times p·m
+
+    // Each model's loss: its block of columns of (Yhat - Y)^p, summed, over p·m.
+    losses.assign(active.size(), 0.0);
+    const T* pw = powered.value().data();
+    const std::size_t width = active.size() * k;
+    for (std::size_t r = 0; r < m; ++r)
+      for (std::size_t col = 0; col < width; ++col) losses[col / k] += double(pw[r * width + col]);
+    bool changed = false;
+    for (std::size_t a = 0; a < active.size(); ++a) {
+      Model<T>& model = models[active[a]];
+      const double value = losses[a] / (double(problem.p) * double(m));
+      const bool diverged = !std::isfinite(value) || value > divergence_threshold;
+      if (it % log_every == 0 || it == c.iterations || diverged) {
+        if (!model.result.iteration.empty() && model.result.iteration.back() == it) {
+          model.result.loss.back() = value;  // this iteration again, after the stack shrank
+        } else {
+          model.result.iteration.push_back(it);
+          model.result.loss.push_back(value);
+        }
+      }
+      model.result.final_loss = value;
+      model.result.iterations_done = it;
+      if (diverged) {
+        model.result.diverged = true;
+        model.result.diverged_at = it;
+      }
+      if (diverged || it == c.iterations) {
+        model.done = true;
+        changed = true;
+      }
     }
-    progress.update(it, value);
-    result.final_loss = value;
-    result.iterations_done = it;
-    if (diverged) {
-      result.diverged = true;
-      result.diverged_at = it;
-      break;
+    progress.update(it, models[active[0]].result.final_loss);
+    if (changed) {  // finished models leave the stack before their (meaningless) step
+      std::vector<std::size_t> still;
+      for (std::size_t i : active)
+        if (!models[i].done) still.push_back(i);
+      if (still.empty()) break;
+      if (still.size() != active.size()) {
+        // Recompute with the survivors only: their gradients must not see the others' rows.
+        active = std::move(still);
+        stack_targets();
+        --it;
+        continue;
+      }
     }
-    if (it == c.iterations) break;
-    opt->zero_grad();
-    tape.backward(loss);
-    const bool explain = it < c.explain;
-    if (explain) explainer.before(it, value);
-    opt->step();
+
+    // Backward and one step of every optimizer. The models share no parameter, so the gradient
+    // of the summed loss with respect to model i's parameters is the gradient of its own loss
+    // (times p·m, which the scale below removes).
+    for (std::size_t i : active) models[i].opt->zero_grad();
+    tape.backward(ad::scale(loss, T(1.0 / (double(problem.p) * double(m)))));
+    const bool explain = explainer && it < c.explain;
+    if (explain) explainer->before(it, models[0].result.final_loss);
+    for (std::size_t i : active) models[i].opt->step();
     if (explain) {
-      result.explained.push_back(explainer.after());
-      if (c.print_explain) print_explain(stdout, result.explained.back());
+      models[0].result.explained.push_back(explainer->after());
+      if (c.print_explain) print_explain(stdout, models[0].result.explained.back());
     }
   }
   progress.finish();
-  result.final_layers =
-      e2e ? std::vector{end_to_end.value().template cast<double>()} : as_double(net.parameters());
-  result.wall_seconds =
+
+  const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return result;
+  std::vector<LinearResult> results;
+  for (Model<T>& model : models) {
+    if (e2e) {
+      model.result.final_layers = {model.end_to_end->value().template cast<double>()};
+    } else {
+      for (auto* p : model.net->parameters())
+        model.result.final_layers.push_back(p->value().template cast<double>());
+    }
+    model.result.wall_seconds = seconds;
+    results.push_back(std::move(model.result));
+  }
+  return results;
 }
 
 }  // namespace
 
-LinearResult train_linear(const Problem& problem, const LinearConfig& config) {
+std::vector<LinearResult> train_linear_grid(const Problem& problem, const LinearConfig& config,
+                                            const std::vector<double>& rates) {
   validate_config(config);
-  return config.dtype == "float32" ? train<float>(problem, config) : train<double>(problem, config);
+  if (rates.empty()) throw std::invalid_argument("train_linear_grid: no learning rates");
+  for (double lr : rates) {
+    LinearConfig one = config;
+    one.lr = lr;
+    validate_config(one);
+  }
+  if (config.explain > 0 && rates.size() > 1)
+    throw std::invalid_argument("--explain takes a single run apart; drop --lr-grid");
+  return config.dtype == "float32" ? train<float>(problem, config, rates)
+                                   : train<double>(problem, config, rates);
+}
+
+LinearResult train_linear(const Problem& problem, const LinearConfig& config) {
+  return train_linear_grid(problem, config, {config.lr})[0];
 }
 
 // ---- the command ----------------------------------------------------------------------------
@@ -355,17 +448,16 @@ int run_linear(int argc, char** argv) {
   std::vector<Series> curves;
   std::vector<JsonObject> grid;
   std::size_t best = rates.size();
+  LinearConfig run = c;
+  run.progress_label = rates.size() == 1 ? "train" : std::to_string(rates.size()) + " rates";
+  std::vector<LinearResult> trained = train_linear_grid(problem, run, rates);
+  if (!save_init.empty()) save_layers(save_init, trained[0].initial_layers);
   for (std::size_t i = 0; i < rates.size(); ++i) {
-    LinearConfig run = c;
-    run.lr = rates[i];
-    run.progress_label = "lr " + fmt(rates[i]);
-    LinearResult r = train_linear(problem, run);
-    if (i == 0 && !save_init.empty()) save_layers(save_init, r.initial_layers);
+    LinearResult& r = trained[i];
     std::printf(
-        "lr %-10s final loss %.10e  distance %.4e  %s  (%.1f s)\n", fmt(rates[i]).c_str(),
-        r.final_loss, r.final_loss - problem.l_star,
-        r.diverged ? ("DIVERGED at iteration " + std::to_string(r.diverged_at)).c_str() : "",
-        r.wall_seconds);
+        "lr %-10s final loss %.10e  distance %.4e  %s\n", fmt(rates[i]).c_str(), r.final_loss,
+        r.final_loss - problem.l_star,
+        r.diverged ? ("DIVERGED at iteration " + std::to_string(r.diverged_at)).c_str() : "");
     if (!r.diverged && (best == rates.size() || r.final_loss < results[best].final_loss)) best = i;
     const std::string csv_name =
         rates.size() == 1 ? "losses.csv" : "losses_lr" + fmt(rates[i]) + ".csv";

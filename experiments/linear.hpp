@@ -64,6 +64,11 @@ struct LinearResult {
 // Requires: a config whose values are valid (validate_config) for this problem.
 LinearResult train_linear(const Problem& problem, const LinearConfig& config);
 
+// One run per learning rate, all from the same initialization, trained together (one GEMM over
+// the data per iteration for all of them); results in the order of `rates`. config.lr is ignored.
+std::vector<LinearResult> train_linear_grid(const Problem& problem, const LinearConfig& config,
+                                            const std::vector<double>& rates);
+
 // Throws std::invalid_argument naming the flag for any out-of-range or contradictory setting.
 void validate_config(const LinearConfig& config);
 

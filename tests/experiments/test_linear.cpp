@@ -249,3 +249,35 @@ TEST_CASE("--explain: the e2e optimizer is refused, other optimizers get no pred
   REQUIRE(r.explained.size() == 2);
   CHECK_FALSE(r.explained[0].predicted);
 }
+
+TEST_CASE("train_linear_grid: each rate follows the path of its own run, divergence included",
+          "[experiments]") {
+  const Problem pr = synthetic_problem(50, 4, 1, 4, 11);
+  for (std::string optimizer : {"gd", "adam", "e2e"}) {
+    INFO(optimizer);
+    LinearConfig c;
+    c.depth = 2;
+    c.width = 3;
+    c.optimizer = optimizer;
+    c.init_std = 0.3;
+    c.iterations = 300;
+    c.log_every = 10;
+    const std::vector<double> rates = {1e-3, 1e-2, 30.0};  // the last one diverges
+    const auto grid = experiments::train_linear_grid(pr, c, rates);
+    REQUIRE(grid.size() == 3);
+    CHECK(grid[2].diverged);
+    for (std::size_t i = 0; i < rates.size(); ++i) {
+      LinearConfig one = c;
+      one.lr = rates[i];
+      const auto alone = experiments::train_linear(pr, one);
+      INFO("lr " << rates[i]);
+      CHECK(alone.diverged == grid[i].diverged);
+      CHECK(alone.diverged_at == grid[i].diverged_at);
+      REQUIRE(alone.iteration == grid[i].iteration);
+      for (std::size_t k = 0; k < alone.loss.size(); ++k) {
+        if (!std::isfinite(alone.loss[k]) || alone.loss[k] > 1e12) continue;
+        CHECK(grid[i].loss[k] == Approx(alone.loss[k]).epsilon(1e-9));
+      }
+    }
+  }
+}
