@@ -3,6 +3,8 @@
 #include "experiments/figures.hpp"
 #include "experiments/linear.hpp"
 #include "experiments/mnist.hpp"
+#include "experiments/tape_command.hpp"
+#include "experiments/theory.hpp"
 
 namespace experiments {
 
@@ -19,6 +21,10 @@ const std::vector<Command>& commands() {
       {"mnist", "train the MNIST tutorial convnet, or its overparameterized variant", run_mnist},
       {"mnist-figure", "the paper's last figure: both MNIST convnets on one plot (--quick)",
        run_mnist_figure},
+      {"tape", "record a small example on the tape and write its graph (Graphviz DOT / PNG)",
+       run_tape},
+      {"theory", "the theory made visible: curl (no regularizer gives depth's update), toy",
+       run_theory},
   };
   return all;
 }
