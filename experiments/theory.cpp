@@ -203,7 +203,7 @@ void validate_sector(const AnnularSector& s) {
     throw std::invalid_argument("the outer radius must be larger than the inner one");
   if (!(s.theta_to > s.theta_from) || !(s.theta_to - s.theta_from <= 2 * std::numbers::pi + 1e-12))
     throw std::invalid_argument(
-        "the angles must satisfy theta_from < theta_to <= theta_from + 360");
+        "the angles must satisfy theta_from < theta_to <= theta_from + a full turn");
 }
 
 // ---- the line integral -----------------------------------------------------------------------
@@ -347,9 +347,11 @@ bool toy_run(const ToyConfig& c, ToyMethod method, double lr, std::vector<double
     w[0] = v * a[0];
   }
   const double start = loss(w);
-  if (d1) d1->assign(c.iterations + 1, 0.0), d2->assign(c.iterations + 1, 0.0);
+  if (d1) d1->assign(c.iterations + 1, 0.0);
+  if (d2) d2->assign(c.iterations + 1, 0.0);
   for (std::size_t t = 0;; ++t) {
-    if (d1) (*d1)[t] = std::abs(w[0] - y[0]), (*d2)[t] = std::abs(w[1] - y[1]);
+    if (d1) (*d1)[t] = std::abs(w[0] - y[0]);
+    if (d2) (*d2)[t] = std::abs(w[1] - y[1]);
     if (!(std::abs(w[0]) <= bound && std::abs(w[1]) <= bound)) return false;  // NaN fails too
     if (t == c.iterations) break;
     double g[2];  // dL/dw_i = (w_i - y_i)^(p-1) / 2
@@ -390,7 +392,10 @@ ToyRun toy_method(const ToyConfig& c, ToyMethod method, double guess) {
   run.largest_stable = largest_stable_rate(c, method, guess);
   run.lr = c.fraction * run.largest_stable;
   // The stable set need not be an interval near its edge: back off until the run is stable.
-  while (!toy_run(c, method, run.lr, &run.dist1, &run.dist2, &run.final_rate2)) run.lr *= 0.95;
+  for (int k = 0; !toy_run(c, method, run.lr, &run.dist1, &run.dist2, &run.final_rate2); ++k) {
+    if (k == 200) throw std::runtime_error("toy: no stable rate below the bisection's edge");
+    run.lr *= 0.95;
+  }
   return run;
 }
 

@@ -30,10 +30,9 @@
 //
 // Closed form for a constant gradient g, with g's in-plane part G (cos φ, sin φ) and
 // α = 2 - 2/N: along a ray, F·u = N r^α G cos(θ-φ); along an arc, F·e_θ = r^α G sin(φ-θ).
-// Adding the four pieces,
+// Adding the four pieces (θ1 = θ_from, θ2 = θ_to, ρ = r_inner, R = r_outer),
 //
-//   ∮ F·dW = -(N-1)(N-2)/(3N-2) · G · (cos(θ_to-φ) - cos(θ_from-φ)) · (r_out^(3-2/N) -
-//   r_in^(3-2/N))
+//   ∮ F·dW = -(N-1)(N-2)/(3N-2) · G · (cos(θ2-φ) - cos(θ1-φ)) · (R^(3-2/N) - ρ^(3-2/N))
 //
 // zero for N = 1 and N = 2, nonzero for N >= 3 (unless the sector is symmetric about g).
 //
@@ -45,7 +44,7 @@
 // where g_x = <g, a> and so on. The first term, the one a constant gradient sees, vanishes for
 // N = 1 and 2. The second, the loss's curvature, vanishes for N = 1 only: unless HW is parallel
 // to W (an isotropic loss), the N = 2 field circulates too. So on the real l_4 loss N = 2 is no
-// gradient field either; the paper's theorem, proved with the first term, claims N > 2 only.
+// gradient field either: only the constant-gradient case singles out N >= 3.
 //
 // ---- toy: the paper's two-example illustration ----------------------------------------------
 //
