@@ -201,7 +201,7 @@ TapeExample record_conv() {
   ex.name = "conv";
   ex.description =
       "a tiny convnet: x[2,1,6,6] -> conv2d 3x3, 2 filters -> relu -> max_pool2d 2x2 -> "
-      "flatten[2,8] -> dense[2,3], softmax cross-entropy";
+      "flatten (recorded as a reshape) [2,8] -> dense[2,3], softmax cross-entropy";
   ex.loss = loss.value().item();
   ex.dot = tape.to_dot();
   collect_gradients(ex, {&k, &kb, &w, &b});
