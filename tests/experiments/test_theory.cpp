@@ -181,7 +181,7 @@ TEST_CASE("theory: bad curves are rejected", "[experiments][theory]") {
 }
 
 TEST_CASE(
-    "theory toy: GD's largest stable rate is 4/y1^(p-2); depth 2 gives the small "
+    "theory toy: GD's largest stable rate is 4/y1^(p-2), and depth 2 gives the small "
     "coordinate a larger one",
     "[experiments][theory]") {
   experiments::ToyConfig c;
