@@ -95,7 +95,7 @@ Figure make_figure(const std::string& name, bool quick) {
   } else if (name == "depth") {
     f.title = "Gradient descent at depth 1, 2, 3 (paper, Figure 3 left)";
     f.claim = "on l_2 depth brings nothing (depth 1 is best); on l_4 depth 3 converges fastest";
-    f.iterations = quick ? 10'000 : 1'000'000;
+    f.iterations = quick ? 30'000 : 1'000'000;
     for (auto [panel, p] : {std::pair{"l2", 2}, std::pair{"l4", 4}}) {
       FigurePanel fp{panel, p, {}};
       for (std::size_t depth : {1u, 2u, 3u})
@@ -106,7 +106,7 @@ Figure make_figure(const std::string& name, bool quick) {
   } else if (name == "adaptive") {
     f.title = "Depth against AdaGrad and AdaDelta on l_4 (paper, Figure 3 right)";
     f.claim = "gradient descent on a depth-3 network beats AdaGrad and AdaDelta on depth 1";
-    f.iterations = quick ? 10'000 : 1'000'000;
+    f.iterations = quick ? 30'000 : 1'000'000;
     FigurePanel fp{"l4", 4, {}};
     fp.curves.push_back(curve("AdaGrad, depth 1", 1, "adagrad", grid));
     fp.curves.push_back(curve("AdaDelta, depth 1", 1, "adadelta", grid));
@@ -154,10 +154,11 @@ Figure make_figure(const std::string& name, bool quick) {
 
 namespace {
 
+// One curve of a figure: all its learning rates, trained together (train_linear_grid).
 struct Task {
   std::size_t panel, curve;
-  double lr;
-  LinearResult result;
+  std::vector<double> rates;
+  std::vector<LinearResult> results;
 };
 
 const CurveResult* find(const FigureResult& r, const std::string& panel, const std::string& label) {
@@ -279,14 +280,24 @@ FigureResult run_figure(const Figure& figure, const std::string& data_path,
   }
 
   std::vector<Task> tasks;
+  std::size_t runs = 0;
   for (std::size_t p = 0; p < figure.panels.size(); ++p)
     for (std::size_t c = 0; c < figure.panels[p].curves.size(); ++c) {
       const FigureCurve& fc = figure.panels[p].curves[c];
-      const auto rates = fc.lr_grid.empty() ? std::vector<double>{fc.config.lr} : fc.lr_grid;
-      for (double lr : rates) tasks.push_back({p, c, lr, {}});
+      tasks.push_back(
+          {p, c, fc.lr_grid.empty() ? std::vector<double>{fc.config.lr} : fc.lr_grid, {}});
+      runs += tasks.back().rates.size();
     }
+  // Longest first (deeper networks and bigger grids), so the parallel jobs end together.
+  std::stable_sort(tasks.begin(), tasks.end(), [&](const Task& a, const Task& b) {
+    const auto cost = [&](const Task& t) {
+      const auto& cfg = figure.panels[t.panel].curves[t.curve].config;
+      return double(t.rates.size()) * double(cfg.depth * cfg.width + 4);
+    };
+    return cost(a) > cost(b);
+  });
 
-  // Each run is single-threaded; `jobs` runs go at once.
+  // Each curve's grid is single-threaded; `jobs` curves train at once.
   ad::blas::set_num_threads(1);
   std::atomic<std::size_t> next{0}, done{0};
   std::mutex mutex;
@@ -295,15 +306,14 @@ FigureResult run_figure(const Figure& figure, const std::string& data_path,
   auto worker = [&]() {
     for (std::size_t i; (i = next++) < tasks.size();) {
       try {
-        LinearConfig config = figure.panels[tasks[i].panel].curves[tasks[i].curve].config;
-        config.lr = tasks[i].lr;
-        tasks[i].result = train_linear(problems[tasks[i].panel], config);
+        const LinearConfig& config = figure.panels[tasks[i].panel].curves[tasks[i].curve].config;
+        tasks[i].results = train_linear_grid(problems[tasks[i].panel], config, tasks[i].rates);
       } catch (...) {
         std::lock_guard lock(mutex);
         failure = std::current_exception();
       }
       std::lock_guard lock(mutex);
-      bar.update(++done, tasks[i].result.final_loss);
+      bar.update(++done, tasks[i].results.empty() ? 0.0 : tasks[i].results[0].final_loss);
     }
   };
   std::vector<std::thread> pool;
@@ -323,27 +333,29 @@ FigureResult run_figure(const Figure& figure, const std::string& data_path,
       CurveResult cr;
       cr.panel = figure.panels[p].name;
       cr.label = figure.panels[p].curves[c].label;
-      const Task* best = nullptr;
-      const Task* first = nullptr;
-      for (const Task& t : tasks) {
-        if (t.panel != p || t.curve != c) continue;
-        if (first == nullptr) first = &t;
-        cr.rates.push_back(t.lr);
-        cr.final_losses.push_back(t.result.final_loss);
-        cr.diverged.push_back(t.result.diverged);
-        if (!t.result.diverged &&
-            (best == nullptr || t.result.final_loss < best->result.final_loss))
-          best = &t;
+      const Task* task = nullptr;
+      for (const Task& t : tasks)
+        if (t.panel == p && t.curve == c) task = &t;
+      std::size_t best = task->rates.size();
+      for (std::size_t r = 0; r < task->rates.size(); ++r) {
+        const LinearResult& run = task->results[r];
+        cr.rates.push_back(task->rates[r]);
+        cr.final_losses.push_back(run.final_loss);
+        cr.diverged.push_back(run.diverged);
+        if (!run.diverged &&
+            (best == task->rates.size() || run.final_loss < task->results[best].final_loss))
+          best = r;
       }
-      cr.best_lr = best ? best->lr : std::numeric_limits<double>::quiet_NaN();
-      cr.best = (best ? best : first)->result;
-      for (const Task& t : tasks) {
-        if (t.panel != p || t.curve != c) continue;
+      const bool found = best < task->rates.size();
+      cr.best_lr = found ? task->rates[best] : std::numeric_limits<double>::quiet_NaN();
+      cr.best = task->results[found ? best : 0];
+      for (std::size_t r = 0; r < task->rates.size(); ++r) {
+        const LinearResult& run = task->results[r];
         char line[256];
         std::snprintf(line, sizeof line, "%s,\"%s\",%.6g,%.17g,%.17g,%d,%lld,%d\n",
-                      cr.panel.c_str(), cr.label.c_str(), t.lr, t.result.final_loss,
-                      t.result.final_loss - result.l_star[p], t.result.diverged ? 1 : 0,
-                      t.result.diverged ? (long long)t.result.diverged_at : -1LL, &t == best);
+                      cr.panel.c_str(), cr.label.c_str(), task->rates[r], run.final_loss,
+                      run.final_loss - result.l_star[p], run.diverged ? 1 : 0,
+                      run.diverged ? (long long)run.diverged_at : -1LL, r == best ? 1 : 0);
         grid_csv += line;
       }
       std::string csv = "iteration,loss,distance\n";
@@ -375,7 +387,7 @@ FigureResult run_figure(const Figure& figure, const std::string& data_path,
 
   std::string md = "# " + figure.title + "\n\nThe paper: " + figure.claim + ".\n\n" +
                    std::to_string(figure.iterations) + " iterations, data " + data_path + " (" +
-                   normalization + "), " + std::to_string(tasks.size()) + " runs in " +
+                   normalization + "), " + std::to_string(runs) + " runs in " +
                    fmt(result.wall_seconds) + " s.\n\n" + result.markdown_table +
                    "\nThe claims on this run:\n\n" + result.verdict;
   write_file_atomic(out_dir + "/" + figure.name + ".md", md);
@@ -572,7 +584,7 @@ int run_reproduce(int argc, char** argv) {
       "uses balanced initialization (one end-to-end matrix drawn N(0, 0.01^2), split across the "
       "layers) so that all its curves start at the same point.\n\n" +
       (quick
-           ? std::string("**This is a --quick run**: horizons are a tenth (or a hundredth) of the "
+           ? std::string("**This is a --quick run**: horizons are a tenth (or a thirtieth) of the "
                          "paper's, so its numbers are not comparable with the paper's; the "
                          "verdicts only say what this short run shows.\n\n")
            : std::string()) +

@@ -45,7 +45,7 @@ struct Figure {
 const std::vector<double>& paper_lr_grid();
 
 // NAME among emulation, depth, adaptive, adam, init; quick divides the horizons (by 10 for the
-// 100k-250k ones and by 100 for the 1e6 ones) so that each figure takes under a minute.
+// 100k-250k ones and by about 33 for the 1e6 ones) so that each figure takes about a minute.
 Figure make_figure(const std::string& name, bool quick);
 const std::vector<std::string>& figure_names();
 

@@ -213,7 +213,8 @@ std::vector<LinearResult> train(const Problem& problem, const LinearConfig& c,
     const T* pw = powered.value().data();
     const std::size_t width = active.size() * k;
     for (std::size_t r = 0; r < m; ++r)
-      for (std::size_t col = 0; col < width; ++col) losses[col / k] += double(pw[r * width + col]);
+      for (std::size_t a = 0; a < active.size(); ++a)
+        for (std::size_t c2 = 0; c2 < k; ++c2) losses[a] += double(pw[r * width + a * k + c2]);
     bool changed = false;
     for (std::size_t a = 0; a < active.size(); ++a) {
       Model<T>& model = models[active[a]];
