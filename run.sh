@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Sets up, builds, and runs Overparam's main job with its defaults.
-#   ./run.sh                 the main job
+# Sets up, builds, and runs Overparam's main job with its defaults: the paper's five
+# linear-network figures at short horizons (about two minutes on two cores), with a report.
+#   ./run.sh                 the main job: overparam reproduce --quick
 #   ./run.sh COMMAND [ARGS]  any overparam command instead, e.g. ./run.sh --help
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/build.sh
 if [[ $# -eq 0 ]]; then
-  exec build/overparam lsq
+  exec build/overparam reproduce --quick
 fi
 exec build/overparam "$@"

@@ -13,7 +13,7 @@ void print_usage(std::ostream& os) {
      << ": implicit acceleration by overparameterization, on a reverse-mode tape\n\n"
         "Usage: overparam COMMAND [OPTIONS]\n\nCommands:\n";
   for (const auto& c : experiments::commands()) {
-    os << "  " << c.name << std::string(12 - std::min<std::size_t>(11, std::strlen(c.name)), ' ')
+    os << "  " << c.name << std::string(14 - std::min<std::size_t>(13, std::strlen(c.name)), ' ')
        << c.summary << "\n";
   }
   os << "\nRun 'overparam COMMAND --help' for a command's options.\n";
