@@ -206,7 +206,7 @@ TEST_CASE("validate_config: out-of-range settings name the flag", "[experiments]
   CHECK_THROWS_WITH(experiments::validate_config(c), Catch::Contains("--width"));
 }
 
-TEST_CASE("--explain: the rule's predicted step matches the network's at small lr",
+TEST_CASE("explain: the rule's predicted step matches the network's at small lr",
           "[experiments][e2e]") {
   const Problem pr = synthetic_problem(60, 5, 1, 4, 9);
   LinearConfig c;
@@ -235,7 +235,7 @@ TEST_CASE("--explain: the rule's predicted step matches the network's at small l
   CHECK(r.explained[0].balancedness_gap < 1e-12);  // balanced init: exactly balanced at the start
 }
 
-TEST_CASE("--explain: the e2e optimizer is refused, other optimizers get no prediction",
+TEST_CASE("explain: the e2e optimizer is refused, other optimizers get no prediction",
           "[experiments]") {
   LinearConfig c;
   c.explain = 2;
