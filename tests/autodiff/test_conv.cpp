@@ -111,7 +111,7 @@ TEST_CASE("conv2d: forward equals a direct seven-loop convolution, float and dou
   }
 }
 
-TEST_CASE("conv2d: a 2x2 kernel of ones by hand; 'same' pads the odd one at the bottom-right",
+TEST_CASE("conv2d: a 2x2 kernel of ones by hand, and 'same' pads the odd one at the bottom-right",
           "[autodiff]") {
   ad::Tape<double> tape;
   auto x = tape.variable(Tensor<double>({1, 1, 3, 3}, {1, 2, 3, 4, 5, 6, 7, 8, 9}));

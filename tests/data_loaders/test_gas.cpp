@@ -389,7 +389,7 @@ TEST_CASE("normalize: minmax maps every column into [0, 1]", "[data]") {
   CHECK(*std::max_element(gas.y.begin(), gas.y.end()) == 1.0);
 }
 
-TEST_CASE("normalize: none leaves the data alone; misuse is reported", "[data]") {
+TEST_CASE("normalize: none leaves the data alone, and misuse is reported", "[data]") {
   data::Dataset d = small_dataset();
   data::normalize(d, data::Normalization::none);
   CHECK(d.x == small_dataset().x);

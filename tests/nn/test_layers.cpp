@@ -193,7 +193,7 @@ TEST_CASE("layers: parameters registered by name with the documented shapes and 
   CHECK(dropout.parameters().empty());
 }
 
-TEST_CASE("layers: reset_parameters redraws from the seed; different seeds differ",
+TEST_CASE("layers: reset_parameters redraws from the seed, and different seeds differ",
           "[nn][layers]") {
   nn::Dense<double> a({.in = 5, .out = 3, .seed = 11}), b({.in = 5, .out = 3, .seed = 11}),
       c({.in = 5, .out = 3, .seed = 12});

@@ -293,7 +293,7 @@ TEST_CASE("EndToEnd: for k > 1 a step is W - lr * e2e_update_general", "[optim][
   CHECK(rel_error(w.value(), add(w0, optim::e2e_update_general(w0, g, 3), -0.05)) < 1e-14);
 }
 
-TEST_CASE("EndToEnd: skips W without a gradient; W = 0 is a fixed point for N >= 2",
+TEST_CASE("EndToEnd: skips W without a gradient, and W = 0 is a fixed point for N >= 2",
           "[optim][e2e]") {
   Parameter<double> w(random_tensor({1, 4}, 128));
   const Tensor<double> before = w.value();
