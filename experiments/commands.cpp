@@ -6,7 +6,36 @@
 #include "experiments/tape_command.hpp"
 #include "experiments/theory.hpp"
 
+#include <iostream>
+
 namespace experiments {
+
+namespace po = boost::program_options;
+
+int parse_flags(const std::string& command, int argc, char** argv,
+                const po::options_description& flags, po::variables_map& vm,
+                const po::options_description* hidden,
+                const po::positional_options_description* positional) {
+  po::options_description all;
+  all.add(flags);
+  if (hidden != nullptr) all.add(*hidden);
+  try {
+    po::command_line_parser parser(argc, argv);
+    parser.options(all);
+    if (positional != nullptr) parser.positional(*positional);
+    po::store(parser.run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << "overparam " << command << ": " << e.what() << "\n(see 'overparam " << command
+              << " --help')\n";
+    return 2;
+  }
+  if (vm.count("help")) {
+    std::cout << flags << "\n";
+    return 0;
+  }
+  return -1;
+}
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> all = {

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "autodiff/blas.hpp"
+#include "experiments/commands.hpp"
 #include "experiments/output.hpp"
 #include "experiments/progress.hpp"
 
@@ -451,20 +452,10 @@ int run_figure_command(int argc, char** argv) {
   positional.add("name", 1);
   po::options_description hidden;
   hidden.add_options()("name", po::value(&name));
-  po::options_description all;
-  all.add(flags).add(hidden);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "overparam figure: " << e.what() << "\n(see 'overparam figure --help')\n";
-    return 2;
-  }
-  if (vm.count("help")) {
-    std::cout << flags << "\n";
-    return 0;
-  }
+  if (const int stop = parse_flags("figure", argc, argv, flags, vm, &hidden, &positional);
+      stop >= 0)
+    return stop;
   if (name.empty()) {
     std::cerr << "overparam figure: which figure? emulation, depth, adaptive, adam or init\n";
     return 2;
@@ -515,17 +506,7 @@ int run_reproduce(int argc, char** argv) {
       "jobs", po::value(&jobs)->default_value(jobs), "runs at once (each single-threaded)")(
       "no-progress", po::bool_switch(&no_progress), "no progress line");
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(flags).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "overparam reproduce: " << e.what() << "\n(see 'overparam reproduce --help')\n";
-    return 2;
-  }
-  if (vm.count("help")) {
-    std::cout << flags << "\n";
-    return 0;
-  }
+  if (const int stop = parse_flags("reproduce", argc, argv, flags, vm); stop >= 0) return stop;
   if (jobs < 1 || jobs > 256) {
     std::cerr << "overparam reproduce: --jobs must be between 1 and 256\n";
     return 2;

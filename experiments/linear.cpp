@@ -15,6 +15,7 @@
 #include "autodiff/autodiff.hpp"
 #include "data_loaders/gas.hpp"
 #include "data_loaders/npy.hpp"
+#include "experiments/commands.hpp"
 #include "experiments/optimum.hpp"
 #include "experiments/output.hpp"
 #include "experiments/progress.hpp"
@@ -407,17 +408,7 @@ int run_linear(int argc, char** argv) {
       "progress", po::bool_switch(), "show a progress line on a terminal (the default)")(
       "no-progress", po::bool_switch(&no_progress), "no progress line");
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(flags).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "overparam linear: " << e.what() << "\n(see 'overparam linear --help')\n";
-    return 2;
-  }
-  if (vm.count("help")) {
-    std::cout << flags << "\n";
-    return 0;
-  }
+  if (const int stop = parse_flags("linear", argc, argv, flags, vm); stop >= 0) return stop;
   plot = !no_plot;
   c.progress = !no_progress;
   c.print_explain = c.explain > 0;

@@ -112,17 +112,7 @@ int run_lsq(int argc, char** argv) {
        "print the loss every K iterations")  //
       ("dtype", po::value(&o.dtype)->default_value(o.dtype), "float64 or float32");
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(flags).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "overparam lsq: " << e.what() << "\n(see 'overparam lsq --help')\n";
-    return 2;
-  }
-  if (vm.count("help")) {
-    std::cout << flags << "\n";
-    return 0;
-  }
+  if (const int stop = parse_flags("lsq", argc, argv, flags, vm); stop >= 0) return stop;
   auto fail = [](const std::string& why) {
     std::cerr << "overparam lsq: " << why << "\n";
     return 2;
