@@ -128,8 +128,8 @@ void print_explain(std::FILE* out, const ExplainStep& s) {
   if (s.single_output) {
     std::fprintf(out, "  end-to-end rule, N = %zu:\n", s.depth);
     std::fprintf(out, "    adaptive factor ||W||^(2-2/N)                = %.4e\n", s.factor);
-    std::fprintf(out, "    <G, u> with u = W/||W||                      = % .4e\n", s.g_along_w);
-    std::fprintf(out, "    ||(N-1) <G,u> u||  (pull along W's direction) = %.4e\n",
+    std::fprintf(out, "    <G, u> with u = W/||W||                      = %.4e\n", s.g_along_w);
+    std::fprintf(out, "    ||(N-1) <G,u> u||  (the term along W itself) = %.4e\n",
                  s.projection_norm);
   }
   if (s.predicted) {

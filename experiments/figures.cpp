@@ -182,8 +182,10 @@ std::size_t panel_index(const Figure& f, const std::string& name) {
 std::string check_claims(const FigureResult& r) {
   const Figure& f = r.figure;
   std::string out;
-  auto claim = [&](bool holds, const std::string& text) {
-    out += std::string(holds ? "- holds: " : "- does not hold: ") + text + "\n";
+  // "- holds: the paper's claim. This run: the numbers." (or "does not hold").
+  auto claim = [&](bool holds, const std::string& text, const std::string& numbers) {
+    out += std::string(holds ? "- holds: " : "- does not hold: ") + text +
+           ". This run: " + numbers + ".\n";
   };
   auto dist = [&](const std::string& panel, const std::string& label) {
     const CurveResult* c = find(r, panel, label);
@@ -209,42 +211,41 @@ std::string check_claims(const FigureResult& r) {
         const double g1 = gap(panel.name, depth + ", width 1", depth + ", e2e rule");
         const double g100 = gap(panel.name, depth + ", width 100", depth + ", e2e rule");
         claim(g1 <= 0.05 && g100 <= 0.05,
-              panel.name + ", " + depth +
-                  ": the width-1 and width-100 networks follow the e2e rule " +
-                  "within 5% all along (largest gaps " + fmt(100 * g1) + "% and " +
-                  fmt(100 * g100) + "%)");
+              panel.name + ", " + depth + ": networks of width 1 and 100 follow the e2e rule",
+              "largest gap along the curve " + fmt(100 * g1) + "% (width 1) and " +
+                  fmt(100 * g100) + "% (width 100); 5% counts as following");
       }
   } else if (f.name == "depth") {
     const double l2_1 = dist("l2", "depth 1"), l2_2 = dist("l2", "depth 2"),
                  l2_3 = dist("l2", "depth 3");
-    claim(l2_1 <= std::min(l2_2, l2_3), "l2: depth 1 ends closest to the optimum (" + fmt(l2_1) +
-                                            " vs " + fmt(l2_2) + ", " + fmt(l2_3) + ")");
+    claim(l2_1 <= std::min(l2_2, l2_3), "l2: depth 1 ends closest to the optimum",
+          "depth 1 " + fmt(l2_1) + ", depth 2 " + fmt(l2_2) + ", depth 3 " + fmt(l2_3));
     const double l4_1 = dist("l4", "depth 1"), l4_3 = dist("l4", "depth 3");
-    claim(l4_3 < l4_1, "l4: depth 3 ends closer to the optimum than depth 1 (" + fmt(l4_3) +
-                           " vs " + fmt(l4_1) + ")");
+    claim(l4_3 < l4_1, "l4: depth 3 ends closer to the optimum than depth 1",
+          "depth 3 " + fmt(l4_3) + ", depth 1 " + fmt(l4_1));
   } else if (f.name == "adaptive") {
     const double gd = dist("l4", "GD, depth 3"), ag = dist("l4", "AdaGrad, depth 1"),
                  ad = dist("l4", "AdaDelta, depth 1");
-    claim(gd < ag && gd < ad, "GD on depth 3 ends closer than AdaGrad and AdaDelta on depth 1 (" +
-                                  fmt(gd) + " vs " + fmt(ag) + ", " + fmt(ad) + ")");
+    claim(gd < ag && gd < ad, "GD on depth 3 ends closer than AdaGrad and AdaDelta on depth 1",
+          "GD depth 3 " + fmt(gd) + ", AdaGrad " + fmt(ag) + ", AdaDelta " + fmt(ad));
   } else if (f.name == "adam") {
     const double a1 = dist("l4", "Adam, depth 1"), a2 = dist("l4", "Adam, depth 2"),
                  a3 = dist("l4", "Adam, depth 3");
-    claim(a2 < a1 && a3 < a1, "Adam on depth 2 and 3 ends closer than on depth 1 (" + fmt(a2) +
-                                  ", " + fmt(a3) + " vs " + fmt(a1) + ")");
+    claim(a2 < a1 && a3 < a1, "Adam on depth 2 and 3 ends closer than on depth 1",
+          "depth 1 " + fmt(a1) + ", depth 2 " + fmt(a2) + ", depth 3 " + fmt(a3));
   } else if (f.name == "init") {
     const CurveResult* zero8 = find(r, "l4", "depth 8, near-zero init");
     if (zero8 != nullptr && !zero8->best.loss.empty()) {
       const double start = zero8->best.loss.front(), end = zero8->best.final_loss;
       claim(std::abs(end - start) <= 1e-3 * start,
-            "depth 8 from near zero does not leave its start (loss " + fmt(start) + " -> " +
-                fmt(end) + ")");
+            "depth 8 from near zero does not leave its start",
+            "loss " + fmt(start) + " at the start, " + fmt(end) + " at the end");
     }
     const double d1 = dist("l4", "depth 1");
     for (std::string depth : {"depth 4", "depth 8"}) {
       const double id = dist("l4", depth + ", identity init");
-      claim(id < d1, depth + " from the identity ends closer than depth 1 (" + fmt(id) + " vs " +
-                         fmt(d1) + ")");
+      claim(id < d1, depth + " from the identity ends closer than depth 1",
+            depth + " " + fmt(id) + ", depth 1 " + fmt(d1));
     }
   }
   return out;
