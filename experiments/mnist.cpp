@@ -515,7 +515,7 @@ int run_mnist_figure(int argc, char** argv) {
       "Usage: overparam mnist-figure [OPTIONS]\n\nOptions");
   flags.add_options()("help,h", "print this help")(
       "quick", po::bool_switch(&quick),
-      "600 steps per variant (about a minute): the start and the crossing, not the end")(
+      "600 steps per variant (a minute or two): the start and the crossing, not the end")(
       "steps", po::value(&steps)->default_value(0), "steps per variant (0: 10 epochs, 8593)")(
       "l2-on", po::value(&l2_on)->default_value(l2_on), "product|factors (see 'overparam mnist')")(
       "threads", po::value(&threads)->default_value(0), "BLAS threads (0: OpenBLAS's default)")(
