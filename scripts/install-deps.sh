@@ -5,6 +5,7 @@
 #
 #   scripts/install-deps.sh            # the build, test and plotting packages
 #   scripts/install-deps.sh --optional # also graphviz (renders Tape::to_dot() pictures)
+#   scripts/install-deps.sh --bench    # also PyTorch, the peer of bench/compare_torch.sh (large)
 set -euo pipefail
 
 required=(
@@ -17,9 +18,15 @@ required=(
   libbenchmark-dev                        # bench/ micro-benchmarks
 )
 optional=(graphviz)
+bench=(python3-torch)
 
 wanted=("${required[@]}")
-if [[ "${1:-}" == "--optional" ]]; then wanted+=("${optional[@]}"); fi
+case "${1:-}" in
+  --optional) wanted+=("${optional[@]}") ;;
+  --bench) wanted+=("${bench[@]}") ;;
+  "") ;;
+  *) echo "install-deps: unknown option '$1' (expected --optional or --bench)" >&2; exit 2 ;;
+esac
 
 missing=()
 for pkg in "${wanted[@]}"; do
