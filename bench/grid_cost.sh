@@ -8,7 +8,7 @@ rounds=${1:-3}
 scripts/build.sh >/dev/null
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-common=(linear --p 4 --depth 3 --iterations 20000 --threads 1 --no-plot --no-progress)
+common=(linear --p 4 --depth 3 --threads 1 --no-plot --no-progress)
 grid=1e-5,5e-5,1e-4,5e-4,1e-3,5e-3,1e-2,5e-2,1e-1,5e-1
 seconds() {
   local t0 t1
@@ -19,8 +19,8 @@ seconds() {
 }
 one=() ten=()
 for ((i = 0; i < rounds; ++i)); do
-  one+=("$(seconds build/overparam "${common[@]}" --lr 1e-3 --out "$out/one")")
-  ten+=("$(seconds build/overparam "${common[@]}" --lr-grid "$grid" --out "$out/grid")")
+  one+=("$(seconds build/overparam "${common[@]}" --iterations 20000 --lr 1e-3 --out "$out/one")")
+  ten+=("$(seconds build/overparam "${common[@]}" --iterations 20000 --lr-grid "$grid" --out "$out/grid")")
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 a=$(median "${one[@]}") b=$(median "${ten[@]}")
