@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <limits>
 #include <mutex>
@@ -14,6 +15,7 @@
 
 #include "autodiff/blas.hpp"
 #include "experiments/commands.hpp"
+#include "experiments/mnist.hpp"
 #include "experiments/output.hpp"
 #include "experiments/progress.hpp"
 
@@ -447,13 +449,19 @@ int default_jobs() {
 }  // namespace
 
 int run_figure_command(int argc, char** argv) {
+  // The MNIST figure has its own flags (overparam mnist-figure); hand it the rest.
+  if (argc >= 2 && std::string(argv[1]) == "mnist") {
+    argv[1] = argv[0];
+    return run_mnist_figure(argc - 1, argv + 1);
+  }
   std::string name, out, data = default_data(), normalization = "zscore";
   bool quick = false, no_plot = false, no_progress = false;
   int jobs = default_jobs();
   po::options_description flags(
-      "overparam figure: reproduce one of the paper's linear-network figures\n\n"
+      "overparam figure: reproduce one of the paper's figures\n\n"
       "Usage: overparam figure NAME [OPTIONS]\n"
-      "NAME: emulation | depth | adaptive | adam | init\n\nOptions");
+      "NAME: emulation | depth | adaptive | adam | init | mnist (see 'overparam figure mnist "
+      "--help')\n\nOptions");
   flags.add_options()("help,h", "print this help")("quick", po::bool_switch(&quick),
                                                    "shorter horizons (under a minute per figure)")(
       "out", po::value(&out), "output folder (default: runs/figure-NAME[-quick])")(
@@ -504,8 +512,9 @@ int run_reproduce(int argc, char** argv) {
   bool quick = false, no_progress = false;
   int jobs = default_jobs();
   po::options_description flags(
-      "overparam reproduce: run every linear-network figure of the paper and write a report\n"
-      "with the figures, the paper's numbers beside this run's, and a verdict per claim\n\n"
+      "overparam reproduce: run every figure of the paper (the MNIST one when data/mnist holds\n"
+      "the files) and write a report with the figures, the paper's numbers beside this run's,\n"
+      "and a verdict per claim\n\n"
       "Usage: overparam reproduce [OPTIONS]\n\nOptions");
   flags.add_options()("help,h", "print this help")("quick", po::bool_switch(&quick),
                                                    "shorter horizons (about a minute per figure)")(
@@ -554,11 +563,51 @@ int run_reproduce(int argc, char** argv) {
             fmt(r.wall_seconds) + " s.\n\n" + r.markdown_table + "\nOn this run:\n\n" + r.verdict +
             "\n";
   }
+  // The MNIST figure, when the data are there (scripts/fetch-mnist.sh puts them in data/mnist).
+  {
+    const fs::path mnist_dir = fs::path(OVERPARAM_DATA_DIR) / "mnist";
+    std::error_code ec;
+    const bool present = fs::exists(mnist_dir / "train-images-idx3-ubyte", ec) ||
+                         fs::exists(mnist_dir / "train-images-idx3-ubyte.gz", ec);
+    body += "## The MNIST convnet, and its overparameterized variant (paper, Figure 5)\n\n";
+    if (!present) {
+      std::printf("[mnist] skipped: no MNIST files in %s (run scripts/fetch-mnist.sh)\n\n",
+                  mnist_dir.c_str());
+      body +=
+          "Not run: the MNIST files were not in `data/mnist/`. `scripts/fetch-mnist.sh` "
+          "fetches them; then run `overparam reproduce` again, or `overparam figure mnist`.\n\n";
+    } else {
+      std::printf("[mnist] both convnets, %s\n", quick ? "600 steps each" : "10 epochs each");
+      std::fflush(stdout);
+      const std::string dir = out + "/mnist";
+      std::vector<std::string> args = {"figure", "--out", dir};
+      if (quick) args.push_back("--quick");
+      if (no_progress) args.push_back("--no-progress");
+      std::vector<char*> argv_mnist;
+      for (auto& a : args) argv_mnist.push_back(a.data());
+      const int code = run_mnist_figure(int(argv_mnist.size()), argv_mnist.data());
+      std::string md;
+      if (code == 0 && fs::exists(dir + "/mnist.md")) {
+        std::ifstream in(dir + "/mnist.md");
+        md.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        const std::size_t first_line = md.find('\n');  // drop its own title
+        if (md.rfind("# ", 0) == 0 && first_line != std::string::npos)
+          md = md.substr(first_line + 1);
+      }
+      const std::string dest = figures_dir + "/mnist" + (quick ? "-quick" : "") + ".png";
+      if (fs::exists(dir + "/mnist.png"))
+        fs::copy_file(dir + "/mnist.png", dest, fs::copy_options::overwrite_existing, ec);
+      const std::string rel = fs::relative(dest, fs::path(report).parent_path(), ec).string();
+      body += code == 0 ? "![mnist](" + rel + ")\n" + md + "\n"
+                        : "The run failed (exit code " + std::to_string(code) + "); see `" + dir +
+                              "`.\n\n";
+    }
+  }
   const double total =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   std::string md =
-      "# Reproduction of the linear-network experiments\n\n"
+      "# Reproduction of the paper's experiments\n\n"
       "Arora, Cohen & Hazan, *On the Optimization of Deep Networks: Implicit Acceleration by "
       "Overparameterization*, ICML 2018, section 8: l_p regression on the ethanol rows of the UCI "
       "Gas Sensor Array Drift at Different Concentrations data (2565 rows, 128 features).\n\n"
