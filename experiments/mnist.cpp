@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "autodiff/autodiff.hpp"
+#include "experiments/commands.hpp"
 #include "experiments/output.hpp"
 #include "experiments/progress.hpp"
 #include "optim/momentum.hpp"
@@ -371,21 +372,6 @@ void write_run(const std::string& out, const MnistConfig& c, const MnistResult& 
   }
 }
 
-// Parses argv into `vm`; prints the error (and returns false) on a bad flag.
-bool parse_flags(const char* command, const po::options_description& flags, int argc, char** argv,
-                 po::variables_map& vm, int& exit_code) {
-  try {
-    po::store(po::command_line_parser(argc, argv).options(flags).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "overparam " << command << ": " << e.what() << "\n(see 'overparam " << command
-              << " --help')\n";
-    exit_code = 2;
-    return false;
-  }
-  return true;
-}
-
 // Loads MNIST or explains, on stderr, how to get it.
 bool load(const char* command, const std::string& dir, std::size_t validation_size,
           data::Mnist& mnist) {
@@ -434,12 +420,7 @@ int run_mnist(int argc, char** argv) {
       "progress", po::bool_switch(), "show a progress line on a terminal (the default)")(
       "no-progress", po::bool_switch(&no_progress), "no progress line");
   po::variables_map vm;
-  int code = 0;
-  if (!parse_flags("mnist", flags, argc, argv, vm, code)) return code;
-  if (vm.count("help")) {
-    std::cout << flags << "\n";
-    return 0;
-  }
+  if (const int stop = parse_flags("mnist", argc, argv, flags, vm); stop >= 0) return stop;
   c.progress = !no_progress;
   c.verbose = true;
   try {
@@ -529,12 +510,7 @@ int run_mnist_figure(int argc, char** argv) {
       "progress", po::bool_switch(), "show a progress line on a terminal (the default)")(
       "no-progress", po::bool_switch(&no_progress), "no progress line");
   po::variables_map vm;
-  int code = 0;
-  if (!parse_flags("mnist-figure", flags, argc, argv, vm, code)) return code;
-  if (vm.count("help")) {
-    std::cout << flags << "\n";
-    return 0;
-  }
+  if (const int stop = parse_flags("mnist-figure", argc, argv, flags, vm); stop >= 0) return stop;
   MnistConfig base;
   base.l2_on = l2_on;
   base.steps = steps ? steps : quick ? 600 : 0;

@@ -16,6 +16,7 @@
 #include <stdexcept>
 
 #include "autodiff/autodiff.hpp"
+#include "experiments/commands.hpp"
 #include "experiments/output.hpp"
 #include "nn/deep_linear.hpp"
 #include "nn/losses.hpp"
@@ -304,17 +305,7 @@ int run_tape(int argc, char** argv) {
       "dot", po::value(&dot_file), "write the graph here in Graphviz DOT (required)")(
       "png", po::value(&png_file), "also render it here with `dot -Tpng`");
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(flags).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "overparam tape: " << e.what() << "\n(see 'overparam tape --help')\n";
-    return 2;
-  }
-  if (vm.count("help")) {
-    std::cout << flags << "\n";
-    return 0;
-  }
+  if (const int stop = parse_flags("tape", argc, argv, flags, vm); stop >= 0) return stop;
   if (dot_file.empty()) {
     std::cerr << "overparam tape: --dot FILE is required (where to write the graph)\n";
     return 2;

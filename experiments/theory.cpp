@@ -17,6 +17,7 @@
 
 #include "autodiff/tensor.hpp"
 #include "data_loaders/gas.hpp"
+#include "experiments/commands.hpp"
 #include "experiments/optimum.hpp"
 #include "experiments/output.hpp"
 #include "optim/e2e.hpp"
@@ -427,23 +428,6 @@ std::string timestamp() {
   return buf;
 }
 
-int parse(const char* command, po::options_description& flags, int argc, char** argv,
-          po::variables_map& vm) {
-  try {
-    po::store(po::command_line_parser(argc, argv).options(flags).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "overparam theory " << command << ": " << e.what() << "\n(see 'overparam theory "
-              << command << " --help')\n";
-    return 2;
-  }
-  if (vm.count("help")) {
-    std::cout << flags << "\n";
-    return 0;
-  }
-  return -1;
-}
-
 int run_curl(int argc, char** argv) {
   std::string data_path = std::string(OVERPARAM_DATA_DIR) + "/gas/ethanol.dat.gz";
   std::string normalization = "zscore";
@@ -477,7 +461,7 @@ int run_curl(int argc, char** argv) {
       "tol", po::value(&tol)->default_value(tol), "relative tolerance of the quadrature")(
       "no-green", po::bool_switch(&no_green), "skip the Green's theorem cross-check");
   po::variables_map vm;
-  if (const int code = parse("curl", flags, argc, argv, vm); code >= 0) return code;
+  if (const int code = parse_flags("theory curl", argc, argv, flags, vm); code >= 0) return code;
 
   const double deg = std::numbers::pi / 180;
   AnnularSector unit{r_inner, r_outer, theta_from * deg, theta_to * deg};
@@ -589,7 +573,7 @@ int run_toy(int argc, char** argv) {
                                          "output folder (default: runs/theory-toy-TIMESTAMP)")(
       "no-plot", po::bool_switch(&no_plot), "do not draw toy.png");
   po::variables_map vm;
-  if (const int code = parse("toy", flags, argc, argv, vm); code >= 0) return code;
+  if (const int code = parse_flags("theory toy", argc, argv, flags, vm); code >= 0) return code;
   try {
     validate_toy(c);
   } catch (const std::invalid_argument& e) {
