@@ -258,13 +258,6 @@ MnistResult train_mnist(const data::Mnist& mnist, const MnistConfig& c) {
 
 namespace {
 
-std::string timestamp() {
-  std::time_t now = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", std::localtime(&now));
-  return buf;
-}
-
 std::string fmt(double v, const char* format = "%.4g") {
   char buf[48];
   std::snprintf(buf, sizeof buf, format, v);

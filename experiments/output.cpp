@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -27,6 +28,13 @@ void make_output_dir(const std::string& dir) {
   if (access(dir.c_str(), W_OK) != 0) {
     throw std::runtime_error("the output folder '" + dir + "' is not writable");
   }
+}
+
+std::string timestamp() {
+  std::time_t now = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", std::localtime(&now));
+  return buf;
 }
 
 void write_file_atomic(const std::string& path, const std::string& content) {

@@ -15,6 +15,9 @@ namespace experiments {
 // it cannot be created or written into.
 void make_output_dir(const std::string& dir);
 
+// The local time as YYYYmmdd-HHMMSS, for default output folders that never overwrite a run.
+std::string timestamp();
+
 // Writes `content` to `path` through a temporary file and a rename.
 void write_file_atomic(const std::string& path, const std::string& content);
 

@@ -421,13 +421,6 @@ long long first_iteration_below(const std::vector<double>& dist, double target) 
 
 namespace {
 
-std::string timestamp() {
-  std::time_t now = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", std::localtime(&now));
-  return buf;
-}
-
 int run_curl(int argc, char** argv) {
   std::string data_path = std::string(OVERPARAM_DATA_DIR) + "/gas/ethanol.dat.gz";
   std::string normalization = "zscore";
