@@ -25,7 +25,8 @@ struct GasData {
 
 const GasData& gas() {
   static const GasData data = [] {
-    data::Dataset ds = data::load_gas(std::string(OVERPARAM_SOURCE_DIR) + "/data/gas/ethanol.dat.gz");
+    data::Dataset ds =
+        data::load_gas(std::string(OVERPARAM_SOURCE_DIR) + "/data/gas/ethanol.dat.gz");
     data::normalize(ds, data::Normalization::zscore);
     return GasData{ad::Tensor<double>({ds.rows, ds.features}, ds.x),
                    ad::Tensor<double>({ds.rows, 1}, ds.y)};
@@ -52,7 +53,11 @@ void BM_linear_tape(benchmark::State& state) {
     benchmark::DoNotOptimize(loss.value().item());
   }
 }
-BENCHMARK(BM_linear_tape)->Args({1, 1})->Args({3, 1})->Args({3, 100})->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_linear_tape)
+    ->Args({1, 1})
+    ->Args({3, 1})
+    ->Args({3, 100})
+    ->Unit(benchmark::kMicrosecond);
 
 void BM_linear_hand(benchmark::State& state) {
   ad::blas::set_num_threads(1);
@@ -72,7 +77,8 @@ void BM_linear_hand(benchmark::State& state) {
     }
     cblas_dgemv(CblasRowMajor, CblasTrans, m, d, 1.0 / m, data.x.data(), d, r.data(), 1, 0.0,
                 g.data(), 1);
-    for (int j = 0; j < d; ++j) w[static_cast<std::size_t>(j)] -= 1e-5 * g[static_cast<std::size_t>(j)];
+    for (int j = 0; j < d; ++j)
+      w[static_cast<std::size_t>(j)] -= 1e-5 * g[static_cast<std::size_t>(j)];
     benchmark::DoNotOptimize(loss / (4.0 * m));
   }
 }

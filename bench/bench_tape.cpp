@@ -79,19 +79,20 @@ void BM_matmul_tape(benchmark::State& state) {
     benchmark::DoNotOptimize(a.grad().data());
     benchmark::DoNotOptimize(b.grad().data());
   }
-  state.counters["GFLOPS"] = benchmark::Counter(3 * 2.0 * n * n * n * 1e-9,
-                                                benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["GFLOPS"] =
+      benchmark::Counter(3 * 2.0 * n * n * n * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_matmul_tape)->Unit(benchmark::kMillisecond);
 
 void BM_matmul_cblas(benchmark::State& state) {
   ad::blas::set_num_threads(1);
-  const ad::Tensor<float> a = random_matrix(n, 1), b = random_matrix(n, 2), dc = random_matrix(n, 3);
+  const ad::Tensor<float> a = random_matrix(n, 1), b = random_matrix(n, 2),
+                          dc = random_matrix(n, 3);
   ad::Tensor<float> c({n, n}), da({n, n}), db({n, n});
   const int N = static_cast<int>(n);
   for (auto _ : state) {
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, N, N, N, 1, a.data(), N, b.data(), N,
-                0, c.data(), N);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, N, N, N, 1, a.data(), N, b.data(), N, 0,
+                c.data(), N);
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, N, N, 1, dc.data(), N, b.data(), N, 0,
                 da.data(), N);
     cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, N, N, N, 1, a.data(), N, dc.data(), N, 0,
@@ -100,8 +101,8 @@ void BM_matmul_cblas(benchmark::State& state) {
     benchmark::DoNotOptimize(da.data());
     benchmark::DoNotOptimize(db.data());
   }
-  state.counters["GFLOPS"] = benchmark::Counter(3 * 2.0 * n * n * n * 1e-9,
-                                                benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["GFLOPS"] =
+      benchmark::Counter(3 * 2.0 * n * n * n * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_matmul_cblas)->Unit(benchmark::kMillisecond);
 

@@ -41,10 +41,8 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> all = {
       {"linear", "train a linear network (or the end-to-end rule) on l_p regression, gas data",
        run_linear},
-      {"figure", "reproduce one of the paper's figures (--quick: in a minute)",
-       run_figure_command},
-      {"reproduce", "run every figure and write docs/REPRODUCTION.md with verdicts",
-       run_reproduce},
+      {"figure", "reproduce one of the paper's figures (--quick: in a minute)", run_figure_command},
+      {"reproduce", "run every figure and write docs/REPRODUCTION.md with verdicts", run_reproduce},
       {"lsq", "least squares by gradient descent on a synthetic problem (a first look at the tape)",
        run_lsq},
       {"mnist", "train the MNIST tutorial convnet, or its overparameterized variant", run_mnist},
