@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up, builds, and runs Overparam's main job with its defaults: the paper's five
-# linear-network figures at short horizons (about two minutes on two cores), with a report.
+# figures at short horizons (two to four minutes on two cores), with a report.
 #   ./run.sh                 the main job: overparam reproduce --quick
 #   ./run.sh COMMAND [ARGS]  any overparam command instead, e.g. ./run.sh --help
 set -euo pipefail
