@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sets up, builds, and runs Overparam's main job with its defaults: the paper's five
+# Sets up, builds, and runs Overparam's main job with its defaults: the paper's
 # figures at short horizons (two to four minutes on two cores), with a report.
 #   ./run.sh                 the main job: overparam reproduce --quick
 #   ./run.sh COMMAND [ARGS]  any overparam command instead, e.g. ./run.sh --help
