@@ -5,6 +5,8 @@
 #   bench/compare_torch.sh [ROUNDS]     default 5; needs Debian's python3-torch
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 rounds=${1:-5}
 if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
   echo "compare_torch: PyTorch is missing; install it with: scripts/install-deps.sh --bench" >&2
@@ -18,7 +20,6 @@ for ((i = 0; i < rounds; ++i)); do
       awk '$1 == "BM_linear_tape/3/1" { print $2 }')")
   theirs+=("$(bench/torch_linear.py 1)")
 done
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 m_ours=$(median "${ours[@]}") m_theirs=$(median "${theirs[@]}")
 echo "one l4 iteration, depth 3, width 1, float64, 1 thread; medians of $rounds alternating rounds"
 echo "  overparam tape   ${m_ours} us   (rounds: ${ours[*]})"

@@ -4,6 +4,8 @@
 #   bench/grid_cost.sh [ROUNDS]     default 3
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 rounds=${1:-3}
 scripts/build.sh >/dev/null
 out=$(mktemp -d)
@@ -22,7 +24,6 @@ for ((i = 0; i < rounds; ++i)); do
   one+=("$(seconds build/overparam "${common[@]}" --iterations 20000 --lr 1e-3 --out "$out/one")")
   ten+=("$(seconds build/overparam "${common[@]}" --iterations 20000 --lr-grid "$grid" --out "$out/grid")")
 done
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 a=$(median "${one[@]}") b=$(median "${ten[@]}")
 echo "l4, depth 3, width 1, 20000 iterations; medians of $rounds alternating rounds (wall time)"
 echo "  one run        ${a} s   (rounds: ${one[*]})"
