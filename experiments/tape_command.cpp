@@ -108,10 +108,20 @@ double norm(const Tensor& t) {
   return std::sqrt(s);
 }
 
-void collect_gradients(TapeExample& ex, const std::vector<Param*>& params) {
+// Runs backward from `loss` and packs what the command shows: the loss, the DOT, and the name,
+// shape and gradient norm of each parameter.
+TapeExample finish_example(std::string name, std::string description, ad::Tape<double>& tape,
+                           ad::Var<double> loss, const std::vector<Param*>& params) {
+  tape.backward(loss);
+  TapeExample ex;
+  ex.name = std::move(name);
+  ex.description = std::move(description);
+  ex.loss = loss.value().item();
+  ex.dot = tape.to_dot();
   for (const Param* p : params) {
     ex.gradients.push_back({p->name(), p->shape().str(), p->has_grad() ? norm(p->grad()) : 0.0});
   }
+  return ex;
 }
 
 // x[5,4] -> relu(x·W1ᵀ + b1)[5,8] -> ·W2ᵀ + b2 -> logits[5,3] -> softmax cross-entropy.
@@ -133,17 +143,11 @@ TapeExample record_mlp() {
   auto h = ad::relu(ad::add_bias(ad::matmul(xv, w1v, ad::Transpose::no, ad::Transpose::yes), b1v));
   auto logits = ad::add_bias(ad::matmul(h, w2v, ad::Transpose::no, ad::Transpose::yes), b2v);
   auto loss = ad::softmax_cross_entropy(logits, labels);
-  tape.backward(loss);
-
-  TapeExample ex;
-  ex.name = "mlp";
-  ex.description =
+  return finish_example(
+      "mlp",
       "a two-layer ReLU network: x[5,4] -> relu(x W1^T + b1)[5,8] -> logits[5,3], "
-      "softmax cross-entropy against 5 labels";
-  ex.loss = loss.value().item();
-  ex.dot = tape.to_dot();
-  collect_gradients(ex, {&w1, &b1, &w2, &b2});
-  return ex;
+      "softmax cross-entropy against 5 labels",
+      tape, loss, {&w1, &b1, &w2, &b2});
 }
 
 // x[6,4] -> W3 W2 W1 x (a depth-3 linear network, width 3) -> l_4 loss against y[6,1].
@@ -165,18 +169,12 @@ TapeExample record_linear() {
   auto xv = tape.input(x, "x");
   auto yv = tape.input(y, "y");
   auto loss = nn::lp_loss(net.forward(xv), yv, 4);
-  tape.backward(loss);
-
-  TapeExample ex;
-  ex.name = "linear";
-  ex.description =
+  return finish_example(
+      "linear",
       "a depth-3 linear network (nn::DeepLinear, width 3), x[6,4] -> W3 W2 W1 x, with the l_4 "
       "loss; multiplied in the order " +
-      net.chain_order(6);
-  ex.loss = loss.value().item();
-  ex.dot = tape.to_dot();
-  collect_gradients(ex, net.parameters());
-  return ex;
+          net.chain_order(6),
+      tape, loss, net.parameters());
 }
 
 // x[2,1,6,6] -> conv2d 3x3 (2 filters) -> relu -> max_pool2d 2x2 -> flatten[2,8] -> dense[2,3].
@@ -196,17 +194,11 @@ TapeExample record_conv() {
   auto features = ad::flatten(ad::max_pool2d(ad::relu(ad::conv2d(xv, kv, kbv)), {}));
   auto logits = ad::add_bias(ad::matmul(features, wv, ad::Transpose::no, ad::Transpose::yes), bv);
   auto loss = ad::softmax_cross_entropy(logits, labels);
-  tape.backward(loss);
-
-  TapeExample ex;
-  ex.name = "conv";
-  ex.description =
+  return finish_example(
+      "conv",
       "a tiny convnet: x[2,1,6,6] -> conv2d 3x3, 2 filters -> relu -> max_pool2d 2x2 -> "
-      "flatten (recorded as a reshape) [2,8] -> dense[2,3], softmax cross-entropy";
-  ex.loss = loss.value().item();
-  ex.dot = tape.to_dot();
-  collect_gradients(ex, {&k, &kb, &w, &b});
-  return ex;
+      "flatten (recorded as a reshape) [2,8] -> dense[2,3], softmax cross-entropy",
+      tape, loss, {&k, &kb, &w, &b});
 }
 
 // The full path of `program` on $PATH, or "" (no shell involved).
