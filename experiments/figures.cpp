@@ -15,6 +15,7 @@
 
 #include "autodiff/blas.hpp"
 #include "experiments/commands.hpp"
+#include "experiments/interrupt.hpp"
 #include "experiments/mnist.hpp"
 #include "experiments/output.hpp"
 #include "experiments/progress.hpp"
@@ -405,8 +406,11 @@ FigureResult run_figure(const Figure& figure, const std::string& data_path,
   std::string md = "# " + figure.title + "\n\nThe paper: " + figure.claim + ".\n\n" +
                    std::to_string(figure.iterations) + " iterations, data " + data_path + " (" +
                    normalization + "), " + std::to_string(runs) + " runs in " +
-                   fmt(result.wall_seconds) + " s.\n\n" + result.markdown_table +
-                   "\nThe claims on this run:\n\n" + result.verdict;
+                   fmt(result.wall_seconds) + " s.\n\n" +
+                   (interrupted() ? "**Interrupted**: the curves end where the signal stopped "
+                                    "them; the verdicts below judge those partial runs.\n\n"
+                                  : "") +
+                   result.markdown_table + "\nThe claims on this run:\n\n" + result.verdict;
   write_file_atomic(out_dir + "/" + figure.name + ".md", md);
 
   JsonObject json;
@@ -414,6 +418,7 @@ FigureResult run_figure(const Figure& figure, const std::string& data_path,
       .add("figure", figure.name)
       .add("iterations", figure.iterations)
       .add("quick", quick)
+      .add("interrupted", interrupted() != 0)
       .add("data", data_path)
       .add("normalize", normalization)
       .add("l_star", result.l_star)
@@ -431,6 +436,7 @@ FigureResult run_figure(const Figure& figure, const std::string& data_path,
   json.add("curves", curves);
   write_file_atomic(out_dir + "/" + figure.name + ".json", json.str() + "\n");
   if (plot) plot_panels_png(out_dir + "/" + figure.name + ".png", panels, figure.title);
+  if (interrupted()) throw Interrupted{};  // this figure's files are written; go no further
   return result;
 }
 

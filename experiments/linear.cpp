@@ -16,6 +16,7 @@
 #include "data_loaders/gas.hpp"
 #include "data_loaders/npy.hpp"
 #include "experiments/commands.hpp"
+#include "experiments/interrupt.hpp"
 #include "experiments/optimum.hpp"
 #include "experiments/output.hpp"
 #include "experiments/progress.hpp"
@@ -217,11 +218,12 @@ std::vector<LinearResult> train(const Problem& problem, const LinearConfig& c,
       for (std::size_t a = 0; a < active.size(); ++a)
         for (std::size_t c2 = 0; c2 < k; ++c2) losses[a] += double(pw[r * width + a * k + c2]);
     bool changed = false;
+    const bool stop = interrupted() != 0;  // Ctrl-C: log this iteration and end every run here
     for (std::size_t a = 0; a < active.size(); ++a) {
       Model<T>& model = models[active[a]];
       const double value = losses[a] / (double(problem.p) * double(m));
       const bool diverged = !std::isfinite(value) || value > divergence_threshold;
-      if (it % log_every == 0 || it == c.iterations || diverged) {
+      if (it % log_every == 0 || it == c.iterations || diverged || stop) {
         if (!model.result.iteration.empty() && model.result.iteration.back() == it) {
           model.result.loss.back() = value;  // this iteration again, after the stack shrank
         } else {
@@ -235,7 +237,8 @@ std::vector<LinearResult> train(const Problem& problem, const LinearConfig& c,
         model.result.diverged = true;
         model.result.diverged_at = it;
       }
-      if (diverged || it == c.iterations) {
+      if (stop && !diverged && it < c.iterations) model.result.interrupted = true;
+      if (diverged || it == c.iterations || stop) {
         model.done = true;
         changed = true;
       }
@@ -439,10 +442,12 @@ int run_linear(int argc, char** argv) {
   if (!save_init.empty()) save_layers(save_init, trained[0].initial_layers);
   for (std::size_t i = 0; i < rates.size(); ++i) {
     LinearResult& r = trained[i];
-    std::printf(
-        "lr %-10s final loss %.10e  distance %.4e  %s\n", fmt(rates[i]).c_str(), r.final_loss,
-        r.final_loss - problem.l_star,
-        r.diverged ? ("DIVERGED at iteration " + std::to_string(r.diverged_at)).c_str() : "");
+    std::printf("lr %-10s final loss %.10e  distance %.4e  %s\n", fmt(rates[i]).c_str(),
+                r.final_loss, r.final_loss - problem.l_star,
+                r.diverged ? ("DIVERGED at iteration " + std::to_string(r.diverged_at)).c_str()
+                : r.interrupted
+                    ? ("interrupted at iteration " + std::to_string(r.iterations_done)).c_str()
+                    : "");
     if (!r.diverged && (best == rates.size() || r.final_loss < results[best].final_loss)) best = i;
     const std::string csv_name =
         rates.size() == 1 ? "losses.csv" : "losses_lr" + fmt(rates[i]) + ".csv";
@@ -459,6 +464,7 @@ int run_linear(int argc, char** argv) {
                        .add("distance", r.final_loss - problem.l_star)
                        .add("diverged", r.diverged)
                        .add("diverged_at", r.diverged ? (long long)r.diverged_at : -1LL)
+                       .add("interrupted", r.interrupted)
                        .add("csv", csv_name)
                        .add("wall_seconds", r.wall_seconds));
     results.push_back(std::move(r));
@@ -509,6 +515,7 @@ int run_linear(int argc, char** argv) {
       .add("final_distance", chosen.final_loss - problem.l_star)
       .add("diverged", chosen.diverged)
       .add("diverged_at", chosen.diverged ? (long long)chosen.diverged_at : -1LL)
+      .add("interrupted", interrupted() != 0)
       .add("iterations", chosen.iterations_done)
       .add("best_lr", all_diverged ? std::numeric_limits<double>::quiet_NaN() : rates[best])
       .add("wall_seconds", chosen.wall_seconds)
@@ -524,6 +531,13 @@ int run_linear(int argc, char** argv) {
   }
   std::printf("wrote %s/ (losses.csv, run.json, %s%s)\n", out.c_str(),
               c.optimizer == "e2e" ? "W.npy" : "W1.npy ...", plot ? ", loss.png" : "");
+  if (interrupted()) {
+    std::fprintf(stderr,
+                 "overparam linear: interrupted at iteration %zu of %zu; the rows so far "
+                 "are in %s/\n",
+                 chosen.iterations_done, c.iterations, out.c_str());
+    return interrupted_exit_code();
+  }
   if (all_diverged) {
     std::fprintf(stderr, "overparam linear: every run diverged; try a smaller --lr\n");
     return 3;

@@ -53,6 +53,7 @@ struct LinearResult {
   std::vector<double> loss;            // L at those iterations
   bool diverged = false;
   std::size_t diverged_at = 0;  // the first iteration whose loss was NaN, inf or > 1e12
+  bool interrupted = false;     // stopped early by SIGINT/SIGTERM (see interrupt.hpp)
   std::size_t iterations_done = 0;
   double final_loss = 0;
   double wall_seconds = 0;

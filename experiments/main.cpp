@@ -6,6 +6,7 @@
 #include <string>
 
 #include "experiments/commands.hpp"
+#include "experiments/interrupt.hpp"
 
 namespace {
 void print_usage(std::ostream& os) {
@@ -34,10 +35,16 @@ int main(int argc, char** argv) {
     std::cout << "overparam " << OVERPARAM_VERSION << "\n";
     return 0;
   }
+  experiments::install_interrupt_handlers();
   for (const auto& c : experiments::commands()) {
     if (name == c.name) {
       try {
-        return c.run(argc - 1, argv + 1);
+        const int code = c.run(argc - 1, argv + 1);
+        // A run stopped by Ctrl-C or SIGTERM has written what it had; say so in the exit code.
+        return experiments::interrupted() ? experiments::interrupted_exit_code() : code;
+      } catch (const experiments::Interrupted&) {
+        std::cerr << "overparam " << name << ": interrupted; the runs finished so far are kept\n";
+        return experiments::interrupted_exit_code();
       } catch (const std::exception& e) {
         std::cerr << "overparam " << name << ": error: " << e.what() << "\n";
         return 1;

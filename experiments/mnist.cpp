@@ -12,6 +12,7 @@
 
 #include "autodiff/autodiff.hpp"
 #include "experiments/commands.hpp"
+#include "experiments/interrupt.hpp"
 #include "experiments/output.hpp"
 #include "experiments/progress.hpp"
 #include "optim/momentum.hpp"
@@ -212,6 +213,10 @@ MnistResult train_mnist(const data::Mnist& mnist, const MnistConfig& c) {
   ad::Tensor<float> x;
   std::vector<int> labels(c.batch_size);
   for (std::size_t step = 0; step < steps; ++step) {
+    if (interrupted()) {  // Ctrl-C or SIGTERM: keep the steps done, skip the final evaluation
+      result.interrupted = true;
+      break;
+    }
     const auto start = std::chrono::steady_clock::now();
     // The tutorial's batches: in order, wrapping around before the last partial batch.
     const std::size_t offset = (step * c.batch_size) % (train.count - c.batch_size);
@@ -250,7 +255,7 @@ MnistResult train_mnist(const data::Mnist& mnist, const MnistConfig& c) {
   }
   progress.finish();
   tape.clear();
-  evaluate(result.steps);
+  if (!result.interrupted) evaluate(result.steps);
   return result;
 }
 
@@ -333,10 +338,12 @@ JsonObject result_json(const MnistConfig& c, const MnistResult& r, const std::st
       .add("num_parameters", r.num_parameters)
       .add("steps_done", r.steps)
       .add("diverged", r.diverged)
+      .add("interrupted", r.interrupted)
       .add("first_batch_loss", r.batch_loss.empty() ? std::nan("") : r.batch_loss.front())
       .add("final_batch_loss", r.batch_loss.empty() ? std::nan("") : r.batch_loss.back())
-      .add("final_validation_error_percent", r.evals.back().validation_error)
-      .add("final_test_error_percent", r.evals.back().test_error)
+      .add("final_validation_error_percent",
+           r.evals.empty() ? std::nan("") : r.evals.back().validation_error)
+      .add("final_test_error_percent", r.evals.empty() ? std::nan("") : r.evals.back().test_error)
       .add("train_seconds", r.train_seconds)
       .add("eval_seconds", r.eval_seconds)
       .add("seconds_per_step", r.seconds_per_step())
@@ -439,6 +446,11 @@ int run_mnist(int argc, char** argv) {
   c.progress_label = c.variant;
   const MnistResult r = train_mnist(mnist, c);
   write_run(out, c, r, mnist_dir, threads, !no_plot);
+  if (r.interrupted) {
+    std::cerr << "overparam mnist: interrupted after " << r.steps << " of " << steps
+              << " steps; the batch losses so far are in " << out << "/\n";
+    return interrupted_exit_code();
+  }
 
   const MnistEval& last = r.evals.back();
   say("batch loss %.4f -> %.4f over %zu steps (%.1f ms per step, %.0f s training, "
@@ -531,6 +543,7 @@ int run_mnist_figure(int argc, char** argv) {
     results.push_back(train_mnist(mnist, c));
     configs.push_back(c);
     write_run(out + "/" + variant, c, results.back(), mnist_dir, threads, false);
+    if (interrupted()) throw Interrupted{};  // this variant's files are written; stop here
     const MnistResult& r = results.back();
     say("%-9s batch loss %.4f -> %.4f over %zu steps, test error %.2f%% (%.1f ms/step)\n", variant,
         r.batch_loss.front(), r.batch_loss.back(), r.steps, r.evals.back().test_error,

@@ -105,6 +105,7 @@ struct MnistResult {
   std::vector<MnistEval> evals;    // every eval_every steps, and at the end
   std::size_t num_parameters = 0;
   bool diverged = false;     // the loss became NaN or infinite; training stopped there
+  bool interrupted = false;  // SIGINT/SIGTERM stopped training (no final evaluation then)
   double train_seconds = 0;  // the training steps alone
   double eval_seconds = 0;   // the evaluations alone
   double seconds_per_step() const { return steps ? train_seconds / double(steps) : 0.0; }
