@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -169,9 +170,8 @@ void parse_line(const Where& where, std::string_view line, Gathered& out) {
   }
 }
 
-// Parses every line of one file into `out`.
-void parse_file(const std::string& path, Gathered& out) {
-  const std::string text = read_file(path);
+// Parses every line of the text of one file, called `name` in messages, into `out`.
+void parse_text(std::string_view text, const std::string& name, Gathered& out) {
   std::string_view rest = text;
   std::size_t line_number = 0;
   std::size_t data_rows = 0;
@@ -184,11 +184,11 @@ void parse_file(const std::string& path, Gathered& out) {
       line.remove_suffix(1);  // CRLF, trailing blanks
     }
     if (line.find_first_not_of(" \t") == std::string_view::npos) continue;  // blank line
-    parse_line(Where{path, line_number}, line, out);
+    parse_line(Where{name, line_number}, line, out);
     ++data_rows;
   }
   if (data_rows == 0) {
-    throw DataError(path + ": no data rows (the file is empty or holds only blank lines); " +
+    throw DataError(name + ": no data rows (the file is empty or holds only blank lines); " +
                     "expected lines 'CLASS;CONCENTRATION 1:f1 2:f2 ...'");
   }
 }
@@ -235,22 +235,14 @@ std::vector<std::string> batch_files(const std::string& dir) {
   return files;
 }
 
-}  // namespace
-
-Dataset load_gas(const std::string& path, int gas_class) {
-  Gathered gathered;
-  gathered.gas_class = gas_class;
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    for (const std::string& file : batch_files(path)) parse_file(file, gathered);
-  } else {
-    parse_file(path, gathered);
-  }
-
+// The Dataset of the rows gathered from `source` (a file or a directory), all of class
+// gathered.gas_class; DataError when there is none.
+Dataset finish(Gathered& gathered, const std::string& source) {
+  const int gas_class = gathered.gas_class;
   if (gathered.y.empty()) {
     std::string seen;
     for (int c : gathered.classes_seen) seen += (seen.empty() ? "" : ", ") + std::to_string(c);
-    throw DataError(path + ": no row of gas class " + std::to_string(gas_class) +
+    throw DataError(source + ": no row of gas class " + std::to_string(gas_class) +
                     "; classes found: " + seen + " (1 = ethanol)");
   }
 
@@ -259,10 +251,31 @@ Dataset load_gas(const std::string& path, int gas_class) {
   dataset.features = gathered.features;
   dataset.x = std::move(gathered.x);
   dataset.y = std::move(gathered.y);
-  dataset.source = path;
+  dataset.source = source;
   dataset.gas_class = gas_class;
   dataset.feature_scaling.assign(dataset.features, ColumnScaling{});
   return dataset;
+}
+
+}  // namespace
+
+Dataset parse_gas(std::string_view text, const std::string& name, int gas_class) {
+  Gathered gathered;
+  gathered.gas_class = gas_class;
+  parse_text(text, name, gathered);
+  return finish(gathered, name);
+}
+
+Dataset load_gas(const std::string& path, int gas_class) {
+  Gathered gathered;
+  gathered.gas_class = gas_class;
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    for (const std::string& file : batch_files(path)) parse_text(read_file(file), file, gathered);
+  } else {
+    parse_text(read_file(path), path, gathered);
+  }
+  return finish(gathered, path);
 }
 
 namespace {
@@ -275,6 +288,24 @@ ColumnScaling scaling_for(Normalization normalization, double min, double max, d
   if (min == max) return ColumnScaling{min, 1.0};
   if (normalization == Normalization::zscore) return ColumnScaling{mean, stddev};
   return ColumnScaling{min, max - min};
+}
+
+// Requires: `scaling` came from scaling_for() for the column `column` of `dataset`, whose values
+//           run from min to max.
+// Ensures:  returns when the scaling can be applied: a finite offset and a finite, positive scale.
+//           Otherwise throws DataError naming the data set's source and the column: values whose
+//           spread a double cannot hold (from -1e308 to 1e308, say) overflow the statistics, and
+//           distinct subnormal values can underflow the standard deviation to 0.
+void check_scaling(const ColumnScaling& scaling, const Dataset& dataset,
+                   Normalization normalization, const std::string& column, double min, double max) {
+  if (std::isfinite(scaling.offset) && std::isfinite(scaling.scale) && scaling.scale > 0) return;
+  char range[96];
+  std::snprintf(range, sizeof range, "from %.17g to %.17g", min, max);
+  const bool underflow = std::isfinite(scaling.offset) && scaling.scale == 0;
+  throw DataError(dataset.source + ": cannot normalize (" + to_string(normalization) + ") " +
+                  column + ", whose values run " + range + ": " +
+                  (underflow ? "its spread underflows" : "its statistics overflow") +
+                  " a double; expected values of a magnitude a double can rescale");
 }
 
 }  // namespace
@@ -293,12 +324,15 @@ void normalize(Dataset& dataset, Normalization normalization) {
                            to_string(dataset.normalization) +
                            "); normalize a fresh copy from load_gas() instead");
   }
-  dataset.normalization = normalization;
-  dataset.feature_scaling.assign(features, ColumnScaling{});
-  dataset.target_scaling = ColumnScaling{};
-  if (rows == 0) return;
+  if (rows == 0) {
+    dataset.normalization = normalization;
+    dataset.feature_scaling.assign(features, ColumnScaling{});
+    dataset.target_scaling = ColumnScaling{};
+    return;
+  }
 
   // Column statistics, two passes: sums, min and max first, then squared deviations from the mean.
+  // Every scaling is computed and checked before the dataset changes.
   std::vector<double> mean(features, 0.0), var(features, 0.0);
   std::vector<double> min(dataset.x.begin(), dataset.x.begin() + features);
   std::vector<double> max = min;
@@ -317,9 +351,12 @@ void normalize(Dataset& dataset, Normalization normalization) {
       var[j] += d * d;
     }
   }
+  std::vector<ColumnScaling> feature_scaling(features);
   for (std::size_t j = 0; j < features; ++j) {
     double stddev = std::sqrt(var[j] / static_cast<double>(rows));  // population std, ddof = 0
-    dataset.feature_scaling[j] = scaling_for(normalization, min[j], max[j], mean[j], stddev);
+    feature_scaling[j] = scaling_for(normalization, min[j], max[j], mean[j], stddev);
+    check_scaling(feature_scaling[j], dataset, normalization, "feature " + std::to_string(j + 1),
+                  min[j], max[j]);
   }
 
   double y_mean = 0.0, y_var = 0.0;
@@ -328,8 +365,13 @@ void normalize(Dataset& dataset, Normalization normalization) {
   y_mean /= static_cast<double>(rows);
   for (double v : dataset.y) y_var += (v - y_mean) * (v - y_mean);
   double y_std = std::sqrt(y_var / static_cast<double>(rows));
-  dataset.target_scaling = scaling_for(normalization, *y_min, *y_max, y_mean, y_std);
+  const ColumnScaling target_scaling = scaling_for(normalization, *y_min, *y_max, y_mean, y_std);
+  check_scaling(target_scaling, dataset, normalization, "the concentration (the target)", *y_min,
+                *y_max);
 
+  dataset.normalization = normalization;
+  dataset.feature_scaling = std::move(feature_scaling);
+  dataset.target_scaling = target_scaling;
   for (std::size_t r = 0; r < rows; ++r) {
     for (std::size_t j = 0; j < features; ++j) {
       dataset.at(r, j) = dataset.feature_scaling[j].apply(dataset.at(r, j));

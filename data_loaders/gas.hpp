@@ -15,6 +15,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace data {
@@ -77,11 +78,21 @@ struct Dataset {
 //           classes that were seen).
 Dataset load_gas(const std::string& path, int gas_class = 1);
 
+// Requires: `text` is the (decompressed) content of one file in the UCI line format; `name` says
+//           where it came from, for messages and Dataset::source.
+// Ensures:  what load_gas() returns for a file holding `text`, with the same checks; its
+//           DataErrors name `name` and the line. load_gas() reads each file and parses it here.
+Dataset parse_gas(std::string_view text, const std::string& name, int gas_class = 1);
+
 // Requires: dataset.x.size() == rows * features and dataset.y.size() == rows (else
 //           std::invalid_argument); the dataset not yet normalized, unless `normalization` is
 //           none (else std::logic_error: normalize a fresh copy instead).
 // Ensures:  every feature column and the target rescaled as `normalization` says, the statistics
-//           used stored in feature_scaling / target_scaling, and dataset.normalization set.
+//           used stored in feature_scaling / target_scaling, and dataset.normalization set. A
+//           column whose values a double cannot rescale (a spread from -1e308 to 1e308 overflows
+//           the statistics; distinct subnormal values can underflow the standard deviation to 0)
+//           throws DataError naming dataset.source, the column and its range, before the dataset
+//           is changed.
 void normalize(Dataset& dataset, Normalization normalization);
 
 }  // namespace data

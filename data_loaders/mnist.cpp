@@ -7,6 +7,7 @@
 #include <limits>
 #include <random>
 #include <stdexcept>
+#include <string_view>
 #include <utility>
 
 #include "data_loaders/read_file.hpp"
@@ -47,7 +48,7 @@ std::string type_name(std::uint8_t type) {
 }
 
 // Requires: offset + 4 <= bytes.size().
-std::uint32_t read_big_endian_32(const std::string& bytes, std::size_t offset) {
+std::uint32_t read_big_endian_32(std::string_view bytes, std::size_t offset) {
   std::uint32_t value = 0;
   for (std::size_t i = 0; i < 4; ++i) {
     value = (value << 8) | static_cast<std::uint8_t>(bytes[offset + i]);
@@ -68,12 +69,12 @@ struct IdxHeader {
   std::size_t data_offset = 0;
 };
 
-// Requires: `bytes` is the whole content of `path`; `kind` names what the file should hold
-//           ("image" or "label") for messages.
+// Requires: `bytes` is the whole (decompressed) content of the file `path`; `kind` names what
+//           the file should hold ("image" or "label") for messages.
 // Ensures:  returns the header when the magic is `expected_magic` and the header is complete;
 //           throws DataError saying what was found and what was expected otherwise. The size
 //           of the data is checked separately, by check_data_size().
-IdxHeader parse_idx_header(const std::string& path, const std::string& bytes,
+IdxHeader parse_idx_header(const std::string& path, std::string_view bytes,
                            std::uint32_t expected_magic, const std::string& kind) {
   const std::size_t expected_dims = expected_magic & 0xFF;
   const std::string expected = "expected " + hex(expected_magic, 8) + " (IDX " + kind +
@@ -125,7 +126,7 @@ IdxHeader parse_idx_header(const std::string& path, const std::string& bytes,
 //           throws DataError naming the file, the expected and the actual byte count otherwise.
 //           The product is computed in checked 64-bit arithmetic, so a forged header is refused
 //           here, before anything of its announced size is allocated.
-void check_data_size(const std::string& path, const std::string& bytes, const IdxHeader& header,
+void check_data_size(const std::string& path, std::string_view bytes, const IdxHeader& header,
                      const std::string& what) {
   std::uint64_t data_bytes = 1;
   bool fits = true;
@@ -229,7 +230,11 @@ std::span<const float> MnistSplit::image(std::size_t i) const {
 
 MnistImages load_idx_images(const std::string& path, std::size_t expected_rows,
                             std::size_t expected_cols) {
-  const std::string bytes = read_file(path, idx_max_bytes);
+  return parse_idx_images(read_file(path, idx_max_bytes), path, expected_rows, expected_cols);
+}
+
+MnistImages parse_idx_images(std::string_view bytes, const std::string& path,
+                             std::size_t expected_rows, std::size_t expected_cols) {
   const IdxHeader header = parse_idx_header(path, bytes, images_magic, "image");
   const std::uint64_t count = header.dims[0], rows = header.dims[1], cols = header.dims[2];
   if (rows != expected_rows || cols != expected_cols) {
@@ -255,7 +260,10 @@ MnistImages load_idx_images(const std::string& path, std::size_t expected_rows,
 }
 
 std::vector<int> load_idx_labels(const std::string& path) {
-  const std::string bytes = read_file(path, idx_max_bytes);
+  return parse_idx_labels(read_file(path, idx_max_bytes), path);
+}
+
+std::vector<int> parse_idx_labels(std::string_view bytes, const std::string& path) {
   const IdxHeader header = parse_idx_header(path, bytes, labels_magic, "label");
   check_data_size(path, bytes, header, std::to_string(header.dims[0]) + " labels");
 

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "data_loaders/read_file.hpp"  // DataError
@@ -72,6 +73,16 @@ MnistImages load_idx_images(const std::string& path, std::size_t expected_rows =
 // Ensures:  returns its labels; throws DataError naming the file as load_idx_images() does,
 //           and when a label lies outside 0..9 (naming its index and value).
 std::vector<int> load_idx_labels(const std::string& path);
+
+// Requires: `bytes` is the (decompressed) content of an IDX image or label file; `path` says
+//           where it came from, for messages.
+// Ensures:  what load_idx_images() / load_idx_labels() return for a file holding `bytes`, with
+//           the same checks (all before any allocation); their DataErrors name `path`. The two
+//           loaders read the file, capped at idx_max_bytes, and parse it here.
+MnistImages parse_idx_images(std::string_view bytes, const std::string& path,
+                             std::size_t expected_rows = mnist_rows,
+                             std::size_t expected_cols = mnist_cols);
+std::vector<int> parse_idx_labels(std::string_view bytes, const std::string& path);
 
 // Requires: the two files are as load_idx_images() (28x28) and load_idx_labels() require, and
 //           hold the same number of entries.

@@ -292,30 +292,31 @@ void write_npy(const std::string& path, const std::vector<float>& data,
 }
 
 NpyArray read_npy(const std::string& path) {
-  const std::string bytes = read_file(path);
+  return parse_npy(read_file(path), path);
+}
 
-  if (bytes.size() < magic.size() + 2 || std::string_view(bytes).substr(0, 6) != magic) {
-    fail(path, "not a .npy file: expected it to start with the magic string \\x93NUMPY");
+NpyArray parse_npy(std::string_view bytes, const std::string& name) {
+  if (bytes.size() < magic.size() + 2 || bytes.substr(0, 6) != magic) {
+    fail(name, "not a .npy file: expected it to start with the magic string \\x93NUMPY");
   }
   const int major = static_cast<unsigned char>(bytes[6]);
   const int minor = static_cast<unsigned char>(bytes[7]);
   if ((major != 1 && major != 2) || minor != 0) {
-    fail(path, "unsupported .npy format version " + std::to_string(major) + "." +
+    fail(name, "unsupported .npy format version " + std::to_string(major) + "." +
                    std::to_string(minor) + "; expected 1.0 or 2.0");
   }
   const std::size_t length_bytes = major == 1 ? 2 : 4;
   const std::size_t prefix = magic.size() + 2 + length_bytes;
-  if (bytes.size() < prefix) fail(path, "truncated: the file ends inside the header length");
+  if (bytes.size() < prefix) fail(name, "truncated: the file ends inside the header length");
   const std::size_t header_len = read_le(bytes.data() + 8, length_bytes);
   if (header_len > bytes.size() - prefix) {
-    fail(path, "truncated: the header announces " + std::to_string(header_len) +
+    fail(name, "truncated: the header announces " + std::to_string(header_len) +
                    " bytes but only " + std::to_string(bytes.size() - prefix) + " follow");
   }
 
   NpyArray array;
   bool fortran_order = false;
-  HeaderParser(path, std::string_view(bytes).substr(prefix, header_len))
-      .parse(array, fortran_order);
+  HeaderParser(name, bytes.substr(prefix, header_len)).parse(array, fortran_order);
 
   std::size_t itemsize = 0;
   if (array.descr == "<f8") {
@@ -323,11 +324,11 @@ NpyArray read_npy(const std::string& path) {
   } else if (array.descr == "<f4") {
     itemsize = 4;
   } else {
-    fail(path, "unsupported dtype '" + array.descr +
+    fail(name, "unsupported dtype '" + array.descr +
                    "'; expected '<f8' (float64) or '<f4' (float32), little-endian");
   }
   if (fortran_order) {
-    fail(path,
+    fail(name,
          "fortran_order is True; only C-order arrays are supported "
          "(save np.ascontiguousarray(a) instead)");
   }
@@ -340,7 +341,7 @@ NpyArray read_npy(const std::string& path) {
   if (!countable || count * itemsize != available) {
     std::string needed =
         countable ? std::to_string(count * itemsize) : "more than " + std::to_string(max_size);
-    fail(path, "shape " + shape_repr(array.shape) + " of '" + array.descr + "' needs " + needed +
+    fail(name, "shape " + shape_repr(array.shape) + " of '" + array.descr + "' needs " + needed +
                    " data bytes, but the file holds " + std::to_string(available) +
                    " after its header");
   }

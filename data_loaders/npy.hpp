@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace data {
@@ -46,5 +47,11 @@ void write_npy(const std::string& path, const std::vector<float>& data,
 //           exactly product(shape) * itemsize (checked against the file's size before anything is
 //           allocated, so a forged header cannot ask for an absurd amount of memory).
 NpyArray read_npy(const std::string& path);
+
+// Requires: `bytes` is the (decompressed) content of a .npy file; `name` says where it came from,
+//           for messages.
+// Ensures:  what read_npy() returns for a file holding `bytes`, with the same checks; its
+//           DataErrors name `name`. read_npy() reads the file and parses it here.
+NpyArray parse_npy(std::string_view bytes, const std::string& name);
 
 }  // namespace data

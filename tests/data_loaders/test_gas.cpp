@@ -417,3 +417,72 @@ TEST_CASE("parse_normalization: the three names, and an error listing them", "[d
   CHECK_THROWS_WITH(data::parse_normalization("l2"),
                     Catch::Contains("'l2'") && Catch::Contains("zscore, minmax, none"));
 }
+
+TEST_CASE("parse_gas: text in memory loads like the file, and errors name the given name",
+          "[data]") {
+  TempDir dir;
+  const std::string text = good_line + "2;50 1:1 2:2 3:3 4:4\n" + good_line;
+  const data::Dataset from_file = data::load_gas(dir.write("three.dat", text));
+  const data::Dataset from_text = data::parse_gas(text, "three-in-memory");
+  CHECK(from_text.rows == 2);
+  CHECK(from_text.features == 4);
+  CHECK(from_text.x == from_file.x);
+  CHECK(from_text.y == from_file.y);
+  CHECK(from_text.source == "three-in-memory");
+  CHECK(data::parse_gas(text, "three-in-memory", 2).y == std::vector<double>{50.0});
+
+  CHECK_THROWS_WITH(data::parse_gas(good_line + "1;10 1:1 2:x 3:3 4:4\n", "upload"),
+                    Catch::StartsWith("upload:2: ") && Catch::Contains("feature 2"));
+  CHECK_THROWS_WITH(data::parse_gas("\n \n", "upload"),
+                    Catch::StartsWith("upload: ") && Catch::Contains("no data rows"));
+  CHECK_THROWS_WITH(data::parse_gas(good_line, "upload", 3),
+                    Catch::StartsWith("upload: ") && Catch::Contains("classes found: 1"));
+}
+
+// A bug caught by tests/fuzz/fuzz_gas.cpp's invariant on its seed huge_values.dat (see
+// docs/RELIABILITY.md): values a double holds, but whose spread it cannot, made normalize() write
+// NaN and infinity into the data set without a word.
+TEST_CASE("normalize: a column a double cannot rescale throws DataError and changes nothing",
+          "[data]") {
+  struct Case {
+    std::string name, text;
+    data::Normalization normalization;
+    std::string column, problem;
+  };
+  const std::vector<Case> cases = {
+      {"feature_spread_overflows_zscore", "1;1 1:1e308 2:1\n1;2 1:-1e308 2:2\n",
+       data::Normalization::zscore, "feature 1", "statistics overflow"},
+      {"feature_spread_overflows_minmax", "1;1 1:1e308 2:1\n1;2 1:-1e308 2:2\n",
+       data::Normalization::minmax, "feature 1", "statistics overflow"},
+      {"feature_variance_overflows", "1;1 1:5 2:1e200\n1;2 1:6 2:-1e200\n",
+       data::Normalization::zscore, "feature 2", "statistics overflow"},
+      {"target_sum_overflows", "1;1e308 1:1\n1;1e308 1:2\n1;0 1:3\n", data::Normalization::zscore,
+       "the concentration", "statistics overflow"},
+      {"subnormal_spread_underflows", "1;1 1:0\n1;2 1:5e-324\n", data::Normalization::zscore,
+       "feature 1", "spread underflows"},
+  };
+  for (const Case& c : cases) {
+    SECTION(c.name) {
+      const data::Dataset raw = data::parse_gas(c.text, "wide.dat");
+      data::Dataset d = raw;
+      try {
+        data::normalize(d, c.normalization);
+        FAIL("normalize did not throw data::DataError");
+      } catch (const data::DataError& e) {
+        const std::string message = e.what();
+        CHECK_THAT(message, Catch::StartsWith("wide.dat: cannot normalize (" +
+                                              data::to_string(c.normalization) + ") " + c.column));
+        CHECK_THAT(message, Catch::Contains(c.problem));
+      }
+      CHECK(d.normalization == data::Normalization::none);
+      CHECK(d.x == raw.x);
+      CHECK(d.y == raw.y);
+      CHECK(d.feature_scaling.size() == raw.features);
+      CHECK(d.feature_scaling[0].scale == 1.0);
+    }
+  }
+  // The same subnormal column is fine under minmax: its range, unlike its std, does not vanish.
+  data::Dataset d = data::parse_gas("1;1 1:0\n1;2 1:5e-324\n", "tiny.dat");
+  data::normalize(d, data::Normalization::minmax);
+  CHECK(d.x == std::vector<double>{0.0, 1.0});
+}

@@ -77,6 +77,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using Catch::Matchers::Contains;
+using Catch::Matchers::StartsWith;
 
 // A unique directory under the system's temp directory, removed with everything in it.
 class TempDir {
@@ -440,6 +441,56 @@ TEST_CASE("mnist: forged or damaged label files are refused with a clear message
     require_data_error(dir, "short-label-header", std::string("\0\0\x08\x01\0\0", 6), load_labels,
                        {"6 bytes is too short", "at least 8 bytes"});
   }
+}
+
+TEST_CASE("mnist: parse_idx_images and parse_idx_labels read bytes in memory like the loaders",
+          "[data]") {
+  TempDir dir;
+  const std::string good = good_images_bytes();
+  const data::MnistImages images = data::parse_idx_images(good, "in-memory-images");
+  check_pattern_images(images);
+  write_bytes(dir.file("images"), good);
+  CHECK(data::load_idx_images(dir.file("images")).pixels == images.pixels);
+
+  const std::string labels = idx_header(0x00000801, {3}) + std::string("\x07\x00\x09", 3);
+  CHECK(data::parse_idx_labels(labels, "in-memory-labels") == std::vector<int>{7, 0, 9});
+
+  CHECK_THROWS_WITH(data::parse_idx_images(labels, "in-memory-images"),
+                    StartsWith("in-memory-images: ") && Contains("expected 0x00000803"));
+  CHECK_THROWS_WITH(data::parse_idx_labels(labels + "x", "in-memory-labels"),
+                    StartsWith("in-memory-labels: ") && Contains("1 bytes of trailing garbage"));
+}
+
+TEST_CASE("mnist: forged headers are refused in memory and inside gzip files, before allocating",
+          "[data]") {
+  TempDir dir;
+  const std::string data_bytes = good_images_bytes().substr(16);
+  const std::string forged = idx_header(0x00000803, {0x80000000u, 28, 28}) + data_bytes;
+
+  largest_allocation = 0;
+  tracking_allocations = true;
+  std::string message;
+  try {
+    data::parse_idx_images(forged, "forged-in-memory");
+  } catch (const data::DataError& e) {
+    message = e.what();
+  }
+  tracking_allocations = false;
+  INFO("message: " << message);
+  CHECK_THAT(message, StartsWith("forged-in-memory: truncated") &&
+                          Contains("2147483648 images of 28x28") && Contains("holds only 5504"));
+  CHECK(largest_allocation.load() < (std::size_t{1} << 20));
+
+  // Inside a .gz, the stream is inflated (at most idx_max_bytes) and then refused the same way.
+  const std::string path = dir.file("forged-count.gz");
+  write_gzip(path, forged);
+  CHECK_THROWS_WITH(data::load_idx_images(path),
+                    StartsWith(path + ": truncated") && Contains("2147483648 images of 28x28"));
+
+  // Dimensions whose product is small, but whose header announces more labels than bytes.
+  CHECK_THROWS_WITH(
+      data::parse_idx_labels(idx_header(0x00000801, {0x80000000u}) + "\x01", "forged-labels"),
+      StartsWith("forged-labels: truncated") && Contains("2147483648 labels"));
 }
 
 TEST_CASE("mnist: images and labels of different counts are refused as a pair", "[data]") {

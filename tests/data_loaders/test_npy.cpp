@@ -317,3 +317,40 @@ TEST_CASE("npy: each malformed file throws DataError naming the file and the pro
     }
   }
 }
+
+TEST_CASE("npy: parse_npy reads bytes in memory like read_npy, and errors name the given name",
+          "[data]") {
+  const std::string bytes = data::read_file(fixtures + "numpy_f8_2x3.npy");
+  const data::NpyArray a = data::parse_npy(bytes, "in-memory.npy");
+  CHECK(a.descr == "<f8");
+  CHECK(a.shape == std::vector<std::size_t>{2, 3});
+  CHECK(a.data == data::read_npy(fixtures + "numpy_f8_2x3.npy").data);
+
+  CHECK_THROWS_WITH(data::parse_npy(bytes.substr(0, bytes.size() - 1), "in-memory.npy"),
+                    Catch::StartsWith("in-memory.npy: ") && Catch::Contains("needs 48 data bytes"));
+  CHECK_THROWS_WITH(data::parse_npy("", "in-memory.npy"),
+                    Catch::StartsWith("in-memory.npy: ") && Catch::Contains("magic string"));
+}
+
+TEST_CASE("npy: a header announcing more data than the file holds is refused before allocating",
+          "[data]") {
+  // Each header is checked against the bytes that follow it, in checked arithmetic, before the
+  // array is allocated: the message says what the shape needs and what the file holds.
+  const std::string six = f8_payload(6);
+  struct Case {
+    std::string shape, descr, expected;
+  };
+  const std::vector<Case> cases = {
+      {"(2147483648,)", "<f8", "needs 17179869184 data bytes, but the file holds 48"},
+      {"(2147483648, 2147483648)", "<f4", "needs more than"},  // 2^62 elements of 4 bytes
+      {"(4294967296, 4294967296)", "<f8", "needs more than 18446744073709551615 data bytes"},
+      {"(3074457345618258603, 3)", "<f8", "needs more than"},  // count fits, bytes do not
+      {"(0, 18446744073709551615)", "<f8", "needs 0 data bytes, but the file holds 48"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.shape << " " << c.descr);
+    CHECK_THROWS_WITH(
+        data::parse_npy(npy_bytes(dict_for(c.shape, c.descr), six), "forged.npy"),
+        Catch::StartsWith("forged.npy: shape " + c.shape) && Catch::Contains(c.expected));
+  }
+}
