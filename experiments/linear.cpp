@@ -17,6 +17,7 @@
 #include "data_loaders/npy.hpp"
 #include "experiments/commands.hpp"
 #include "experiments/interrupt.hpp"
+#include "experiments/limits.hpp"
 #include "experiments/optimum.hpp"
 #include "experiments/output.hpp"
 #include "experiments/progress.hpp"
@@ -53,18 +54,23 @@ std::size_t default_log_every(std::size_t iterations) {
 
 void validate_config(const LinearConfig& c) {
   auto fail = [](const std::string& why) { throw std::invalid_argument(why); };
+  auto show = [](double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return std::string(buf);
+  };
   if (c.depth < 1 || c.depth > nn::DeepLinear<double>::max_depth)
     fail("--depth must be between 1 and 16, got " + std::to_string(c.depth));
   if (c.width < 1 || c.width > 4096)
     fail("--width must be between 1 and 4096, got " + std::to_string(c.width));
   if (!(c.lr > 0) || !std::isfinite(c.lr))
-    fail("--lr must be a positive number, got " + std::to_string(c.lr));
+    fail("--lr must be a positive number, got " + show(c.lr));
   if (!(c.weight_decay >= 0) || !std::isfinite(c.weight_decay))
-    fail("--weight-decay must be >= 0, got " + std::to_string(c.weight_decay));
+    fail("--weight-decay must be >= 0, got " + show(c.weight_decay));
   if (!(c.init_std > 0) || !std::isfinite(c.init_std))
-    fail("--init-std must be a positive number, got " + std::to_string(c.init_std));
-  if (c.iterations < 1) fail("--iterations must be at least 1");
-  if (c.iterations > 100'000'000) fail("--iterations must be at most 1e8");
+    fail("--init-std must be a positive number, got " + show(c.init_std));
+  if (c.iterations < 1 || c.iterations > 100'000'000)  // a negative count wraps around: too big
+    fail("--iterations must be between 1 and 100000000");
   if (c.dtype != "float64" && c.dtype != "float32")
     fail("--dtype must be float64 or float32, not '" + c.dtype + "'");
   nn::parse_init(c.init);
@@ -111,6 +117,12 @@ std::vector<ad::Tensor<double>> load_layers(const std::string& dir, std::size_t 
                                   std::to_string(j + 1) + " of this depth-" +
                                   std::to_string(depth) + " network is (" + std::to_string(out) +
                                   "," + std::to_string(in) + ")");
+    }
+    for (std::size_t i = 0; i < a.data.size(); ++i) {
+      if (!std::isfinite(a.data[i]))
+        throw std::invalid_argument(path + ": element " + std::to_string(i) + " is " +
+                                    std::to_string(a.data[i]) +
+                                    "; initial layers must hold finite numbers");
     }
     layers.emplace_back(ad::Shape{out, in}, a.data);
   }
@@ -415,16 +427,25 @@ int run_linear(int argc, char** argv) {
     if (threads < 0) throw std::invalid_argument("--threads must be >= 0");
     rates = lr_grid.empty() ? std::vector<double>{c.lr} : parse_grid(lr_grid);
     validate_config(c);
+    if (c.explain > 0 && rates.size() > 1)
+      throw std::invalid_argument("--explain takes a single run apart; drop --lr-grid");
     data::parse_normalization(normalization);
+    // Per model and parameter: its value, gradient and up to two optimizer slots in the dtype,
+    // and the initial and final layers kept as float64 for the output files.
+    const double d = 128 /* the gas features */, w = double(c.width), n = double(c.depth);
+    const double parameters = c.depth == 1 ? d : d * w + (n - 2) * w * w + w;
+    const double bytes_per = 4.0 * (c.dtype == "float32" ? 4 : 8) + 16;
+    require_memory(double(rates.size()) * parameters * bytes_per,
+                   "depth " + std::to_string(c.depth) + ", width " + std::to_string(c.width) +
+                       (rates.size() > 1 ? ", " + std::to_string(rates.size()) + " rates" : ""));
   } catch (const std::invalid_argument& e) {
     std::cerr << "overparam linear: " << e.what() << "\n";
     return 2;
   }
   ad::blas::set_num_threads(threads);
-  if (out.empty()) out = "runs/linear-" + timestamp();
-  make_output_dir(out);
-
   const Problem problem = load_problem(data_path, gas, normalization, p);
+  if (out.empty()) out = "runs/linear-" + timestamp();
+  make_output_dir(out);  // after the data loaded: a bad file leaves no empty run folder behind
   std::printf("data: %s (%zu rows, %zu features, %s), l_%d loss, L* = %.10e\n",
               problem.source.c_str(), problem.x.rows(), problem.x.cols(), normalization.c_str(), p,
               problem.l_star);

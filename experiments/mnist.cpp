@@ -13,6 +13,7 @@
 #include "autodiff/autodiff.hpp"
 #include "experiments/commands.hpp"
 #include "experiments/interrupt.hpp"
+#include "experiments/limits.hpp"
 #include "experiments/output.hpp"
 #include "experiments/progress.hpp"
 #include "optim/momentum.hpp"
@@ -127,9 +128,18 @@ void validate_mnist_config(const MnistConfig& c) {
   parse_l2_on(c.l2_on);
   if (c.batch_size < 1 || c.batch_size > 60000)
     fail("--batch-size must be between 1 and 60000, got " + std::to_string(c.batch_size));
+  // A training step keeps every activation of the batch, with its gradient, on the tape: per
+  // image, conv1's patches [784,25] and outputs [784,32] (convolution, bias, ReLU), the pooled
+  // [196,32], conv2's patches [196,800] and outputs [196,64] (three times), the pooled [49,64],
+  // and the dense layers' few hundred values; twice that with the gradients, in float32.
+  const double floats_per_image =
+      2.0 * (784 + 784 * 25 + 3 * 784 * 32 + 196 * 32 + 196 * 800 + 3 * 196 * 64 + 49 * 64 + 2048);
+  require_memory(double(c.batch_size) * floats_per_image * 4,
+                 "--batch-size " + std::to_string(c.batch_size));
   if (c.steps == 0 && c.epochs == 0) fail("--epochs must be at least 1 (or give --steps)");
   if (c.epochs > 10000) fail("--epochs must be at most 10000, got " + std::to_string(c.epochs));
-  if (c.steps > 100'000'000) fail("--steps must be at most 1e8");
+  if (c.steps > 100'000'000)  // a negative count wraps around: too big
+    fail("--steps must be between 0 and 100000000 (0: as many as --epochs takes)");
   if (c.eval_batch < 1) fail("the evaluation batch must hold at least one image");
 }
 
