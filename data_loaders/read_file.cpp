@@ -36,7 +36,12 @@ std::string read_file(const std::string& path, std::size_t max_bytes) {
     }
     bytes.append(buffer, static_cast<std::size_t>(n));
   }
-  gzclose(file);
+  // A gzip stream cut short reads as a shorter file; only gzclose tells (Z_BUF_ERROR), and
+  // a file cut at a line break would otherwise load as fewer rows, silently.
+  if (gzclose(file) == Z_BUF_ERROR) {
+    throw DataError(path + ": truncated gzip data (the compressed stream ends early after " +
+                    std::to_string(bytes.size()) + " bytes); fetch or copy the file again");
+  }
   return bytes;
 }
 

@@ -486,3 +486,20 @@ TEST_CASE("normalize: a column a double cannot rescale throws DataError and chan
   data::normalize(d, data::Normalization::minmax);
   CHECK(d.x == std::vector<double>{0.0, 1.0});
 }
+
+TEST_CASE("read_file: a gzip file cut short is refused, even where the cut leaves whole lines",
+          "[data][errors]") {
+  std::ifstream in(batch1_gz, std::ios::binary);
+  const std::string packed((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  REQUIRE(packed.size() > 1000);
+  TempDir dir;
+  // Without its 8-byte trailer (CRC-32 and length) every row still decompresses: only the
+  // stream's end is missing. Cut in the middle, the last row is partial.
+  for (std::size_t cut : {std::size_t(8), packed.size() / 2}) {
+    const std::string path = dir.write("cut.dat.gz", packed.substr(0, packed.size() - cut));
+    CHECK_THROWS_WITH(data::read_file(path),
+                      Catch::Contains(path) && Catch::Contains("truncated gzip data"));
+    CHECK_THROWS_AS(data::load_gas(path, 1), data::DataError);
+  }
+  CHECK(data::read_file(batch1_gz).size() > packed.size());  // the whole file still reads
+}
