@@ -6,6 +6,7 @@
 #   scripts/install-deps.sh            # the build, test and plotting packages
 #   scripts/install-deps.sh --optional # also graphviz (renders Tape::to_dot() pictures)
 #   scripts/install-deps.sh --bench    # also PyTorch, the peer of bench/compare_torch.sh (large)
+#   scripts/install-deps.sh --fuzz     # also clang with libFuzzer and the sanitizers (scripts/fuzz.sh)
 set -euo pipefail
 
 required=(
@@ -19,13 +20,15 @@ required=(
 )
 optional=(graphviz)
 bench=(python3-torch)
+fuzz=(clang libclang-rt-14-dev)            # Debian 12's clang is 14; libFuzzer, ASan, UBSan runtimes
 
 wanted=("${required[@]}")
 case "${1:-}" in
   --optional) wanted+=("${optional[@]}") ;;
   --bench) wanted+=("${bench[@]}") ;;
+  --fuzz) wanted+=("${fuzz[@]}") ;;
   "") ;;
-  *) echo "install-deps: unknown option '$1' (expected --optional or --bench)" >&2; exit 2 ;;
+  *) echo "install-deps: unknown option '$1' (expected --optional, --bench or --fuzz)" >&2; exit 2 ;;
 esac
 
 missing=()
