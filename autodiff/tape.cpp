@@ -2,6 +2,7 @@
 
 #include <sstream>
 #include <stdexcept>
+#include <string>
 
 namespace ad {
 
@@ -58,35 +59,42 @@ bool NoGradGuard::grad_enabled() {
 // ---- Var ----------------------------------------------------------------------------------
 
 template <typename T>
+Tape<T>& Var<T>::checked_tape(const char* what) const {
+  if (tape_ == nullptr)
+    throw std::logic_error(std::string(what) + ": an empty Var (default-constructed), of no tape");
+  return *tape_;
+}
+
+template <typename T>
 const Tensor<T>& Var<T>::value() const {
-  const auto& n = tape_->node(*this, "Var::value");
+  const auto& n = checked_tape("Var::value").node(*this, "Var::value");
   return tape_->value_of(n);
 }
 
 template <typename T>
 const Tensor<T>& Var<T>::grad() const {
-  return tape_->grad_of(*this);
+  return checked_tape("Var::grad").grad_of(*this);
 }
 
 template <typename T>
 bool Var<T>::has_grad() const {
-  const auto& n = tape_->node(*this, "Var::has_grad");
+  const auto& n = checked_tape("Var::has_grad").node(*this, "Var::has_grad");
   return n.parameter != nullptr ? n.parameter->has_grad() : n.has_grad;
 }
 
 template <typename T>
 bool Var<T>::requires_grad() const {
-  return tape_->node(*this, "Var::requires_grad").requires_grad;
+  return checked_tape("Var::requires_grad").node(*this, "Var::requires_grad").requires_grad;
 }
 
 template <typename T>
 Tensor<T>& Var<T>::grad_accumulator() const {
-  return tape_->accumulator(*this, nullptr);
+  return checked_tape("Var::grad_accumulator").accumulator(*this, nullptr);
 }
 
 template <typename T>
 Tensor<T>& Var<T>::grad_accumulator(T& beta) const {
-  return tape_->accumulator(*this, &beta);
+  return checked_tape("Var::grad_accumulator").accumulator(*this, &beta);
 }
 
 // ---- Tape ---------------------------------------------------------------------------------

@@ -86,7 +86,7 @@ class Var {
   bool has_grad() const;
   // True when backward will propagate into this node (some leaf below it needs a gradient).
   bool requires_grad() const;
-  Tape<T>& tape() const { return *tape_; }
+  Tape<T>& tape() const { return checked_tape("Var::tape"); }
   int index() const { return index_; }
 
   // For op implementations, inside a backward closure: the buffer to add this node's
@@ -98,6 +98,7 @@ class Var {
   friend class Tape<T>;
   Var(Tape<T>* tape, int index, unsigned generation)
       : tape_(tape), index_(index), generation_(generation) {}
+  Tape<T>& checked_tape(const char* what) const;  // throws std::logic_error for an empty Var
   Tape<T>* tape_ = nullptr;
   int index_ = -1;
   unsigned generation_ = 0;  // which pass of the tape this handle belongs to

@@ -110,7 +110,9 @@ TEST_CASE("tape: Vars of a cleared pass or of another tape are refused", "[autod
   tape.clear();
   CHECK_THROWS_WITH(x.value(), Catch::Contains("stale"));
   ad::Var<double> empty;
-  CHECK_THROWS_AS(empty.value(), std::logic_error);
+  CHECK_THROWS_WITH(empty.value(), Catch::Contains("empty Var"));
+  CHECK_THROWS_AS(empty.grad(), std::logic_error);
+  CHECK_THROWS_AS(ad::relu(empty), std::logic_error);
 }
 
 TEST_CASE("tape: a two-layer network checked end to end", "[autodiff][gradcheck]") {
