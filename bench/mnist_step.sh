@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# One training step of the MNIST tutorial convnet at batch 64, two threads: ours (bench_mnist)
+# against PyTorch eager (bench/torch_mnist.py) on the same model, loss and optimizer, for the
+# original model and the overparameterized one with the L2 term on the factors and on the
+# product; plus the bare cblas_sgemm calls of one original step (bench_mnist --gemms), the
+# floor for an im2col implementation. Each round runs all seven once, in that order, each
+# timing STEPS steps after 5 warm-up steps and reporting its median; the script prints the
+# median over ROUNDS rounds of each, and the ratios.
+#   bench/mnist_step.sh [ROUNDS] [STEPS]    defaults 5 and 30; needs Debian's python3-torch
+# Builds into $OVERPARAM_BUILD_DIR (default build/).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+rounds=${1:-5}
+steps=${2:-30}
+threads=2
+if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
+  echo "mnist_step: PyTorch is missing; install it with: scripts/install-deps.sh --bench" >&2
+  exit 1
+fi
+build_dir=${OVERPARAM_BUILD_DIR:-build}
+scripts/build.sh >/dev/null
+bench="$build_dir/bench/bench_mnist"
+
+configs=(original factors product)
+flags_for() {
+  case $1 in
+    original) echo "--variant original" ;;
+    factors) echo "--variant overparam --l2-on factors" ;;
+    product) echo "--variant overparam --l2-on product" ;;
+  esac
+}
+declare -A ours theirs
+floor=()
+for ((r = 0; r < rounds; ++r)); do
+  for c in "${configs[@]}"; do
+    # shellcheck disable=SC2046
+    ours[$c]+="$("$bench" $(flags_for "$c") --steps "$steps" --threads "$threads" |
+      sed -E 's/.*median ([0-9.]+) ms.*/\1/') "
+    # shellcheck disable=SC2046
+    theirs[$c]+="$(bench/torch_mnist.py $(flags_for "$c") --steps "$steps" --threads "$threads") "
+  done
+  floor+=("$("$bench" --gemms --steps "$steps" --threads "$threads" |
+    sed -E 's/.*median ([0-9.]+) ms.*/\1/')")
+done
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')," \
+  "OpenBLAS $(dpkg-query -W -f='${Version}' libopenblas0-pthread 2>/dev/null || echo '?')" \
+  "(OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset})," \
+  "torch $(/usr/bin/python3 -c 'import torch; print(torch.__version__)'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "one MNIST convnet training step, batch 64, float32, $threads threads;" \
+  "medians of $rounds alternating rounds of $steps steps each (ms)"
+declare -A m_ours m_theirs
+printf '  %-28s %9s %9s %12s\n' "" overparam PyTorch "ours/torch"
+for c in "${configs[@]}"; do
+  # shellcheck disable=SC2086
+  m_ours[$c]=$(median ${ours[$c]})
+  # shellcheck disable=SC2086
+  m_theirs[$c]=$(median ${theirs[$c]})
+  label=$c
+  [[ $c != original ]] && label="overparam, l2 on $c"
+  awk -v l="$label" -v a="${m_ours[$c]}" -v b="${m_theirs[$c]}" \
+    'BEGIN { printf "  %-28s %9.2f %9.2f %12.2f\n", l, a, b, a / b }'
+  echo "    rounds: ours ${ours[$c]}| torch ${theirs[$c]}"
+done
+m_floor=$(median "${floor[@]}")
+echo "  bare sgemm calls of one original step: $m_floor ms (rounds: ${floor[*]})"
+awk -v o="${m_ours[original]}" -v f="${m_ours[factors]}" -v p="${m_ours[product]}" \
+  -v to="${m_theirs[original]}" -v tf="${m_theirs[factors]}" -v tp="${m_theirs[product]}" \
+  -v g="$m_floor" 'BEGIN {
+    printf "overparam / original:  ours: factors %.2fx (target <= 1.15), product %.2fx (target <= 1.5)\n", f / o, p / o
+    printf "                       PyTorch: factors %.2fx, product %.2fx\n", tf / to, tp / to
+    printf "original step: %.2f ms (target <= 25); its GEMMs alone %.2f ms (%.0f%% of the step)\n", o, g, 100 * g / o
+  }'
