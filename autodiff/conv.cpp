@@ -1,6 +1,7 @@
 #include "autodiff/conv.hpp"
 
 #include <algorithm>
+#include <cstddef>
 #include <stdexcept>
 #include <string>
 
@@ -91,36 +92,57 @@ Span inside(std::size_t k, std::size_t pad, std::size_t in, std::size_t stride, 
   return begin < end ? Span{begin, end} : Span{};
 }
 
+// The common case, stride 1 with output rows as long as input rows ('same' padding, or a kernel
+// one column wide): then the entries of row (c,u,v) of cols that read the image are, in
+// row-major order, one contiguous run of the plane. Output pixel p = i·OW + j reads plane entry
+// p + shift, shift = (u - pad_top)·W + (v - pad_left), for p in [first, last). Inside that run,
+// the pixels of columns j < js.begin and j >= js.end would read across the edge of an image row
+// into the next or previous one: they read padding instead, and they sit in gaps between rows,
+// [i·OW + js.end, (i+1)·OW + js.begin) for consecutive rows i, i+1 of the run.
+struct Run {
+  bool contiguous = false;  // the case above; otherwise im2col and col2im go pixel row by row
+  std::size_t first = 0, last = 0;
+  std::ptrdiff_t shift = 0;
+};
+Run run(const Geometry& g, std::size_t u, std::size_t v, Span is, Span js) {
+  if (g.stride != 1 || g.ow != g.w || is.empty() || js.empty()) return {};
+  return {true, is.begin * g.ow + js.begin, (is.end - 1) * g.ow + js.end,
+          (std::ptrdiff_t(u) - std::ptrdiff_t(g.pad_top)) * std::ptrdiff_t(g.w) +
+              (std::ptrdiff_t(v) - std::ptrdiff_t(g.pad_left))};
+}
+// Zeroes the gaps of a contiguous run (see Run) in a row of cols. A gap holds at most KW - 1
+// entries: this file is compiled with -fno-tree-loop-distribute-patterns (autodiff/CMakeLists.txt)
+// so that loops like this one stay inline instead of becoming a memset call per gap.
+template <typename T>
+void zero_gaps(const Geometry& g, Span is, Span js, T* row) {
+  for (std::size_t i = is.begin; i + 1 < is.end; ++i)
+    for (std::size_t p = i * g.ow + js.end; p < (i + 1) * g.ow + js.begin; ++p) row[p] = T{0};
+}
+
 // x_n[C,H,W] -> cols[C·KH·KW, OH·OW]. Row (c,u,v) of cols holds, for each output pixel (i,j),
 // x_n[c, i·stride + u - pad_top, j·stride + v - pad_left], or 0 where that is padding.
-// Each row is filled a run at a time: zeros, a (strided) copy of one input row, zeros.
+// Each row is filled a run at a time: zeros, a copy of the plane (one run, or a (strided) input
+// row per output row), zeros.
 template <typename T>
 void im2col(const Geometry& g, const T* x, T* cols) {
-  const std::size_t s = g.stride;
+  const std::size_t s = g.stride, pixels = g.pixels();
   T* row = cols;
   for (std::size_t c = 0; c < g.c; ++c) {
     const T* plane = x + c * g.h * g.w;
     for (std::size_t u = 0; u < g.kh; ++u) {
       const Span is = inside(u, g.pad_top, g.h, s, g.oh);
-      for (std::size_t v = 0; v < g.kw; ++v, row += g.pixels()) {
+      for (std::size_t v = 0; v < g.kw; ++v, row += pixels) {
         const Span js = inside(v, g.pad_left, g.w, s, g.ow);
         if (is.empty() || js.empty()) {
-          std::fill(row, row + g.pixels(), T{0});
+          std::fill(row, row + pixels, T{0});
           continue;
         }
-        if (s == 1 && g.ow == g.w) {
-          // Input and output rows are equally long ('same', stride 1): the valid part of this
-          // row of cols is one contiguous run of the plane, shifted by (u - pad_top, v -
-          // pad_left). Copy it whole, then zero the entries that wrapped around a row's end.
-          const std::size_t first = is.begin * g.ow + js.begin, last = (is.end - 1) * g.ow + js.end;
-          const T* src = plane + (is.begin + u - g.pad_top) * g.w + (js.begin + v - g.pad_left);
-          std::fill(row, row + first, T{0});
-          std::copy(src, src + (last - first), row + first);
-          std::fill(row + last, row + g.pixels(), T{0});
-          for (std::size_t i = is.begin; i < is.end; ++i) {
-            for (std::size_t j = 0; j < js.begin; ++j) row[i * g.ow + j] = T{0};
-            for (std::size_t j = js.end; j < g.ow; ++j) row[i * g.ow + j] = T{0};
-          }
+        if (const Run r = run(g, u, v, is, js); r.contiguous) {
+          std::fill(row, row + r.first, T{0});
+          std::copy(plane + std::ptrdiff_t(r.first) + r.shift,
+                    plane + std::ptrdiff_t(r.last) + r.shift, row + r.first);
+          std::fill(row + r.last, row + pixels, T{0});
+          zero_gaps(g, is, js, row);
           continue;
         }
         std::fill(row, row + is.begin * g.ow, T{0});
@@ -135,7 +157,7 @@ void im2col(const Geometry& g, const T* x, T* cols) {
           }
           for (std::size_t j = js.end; j < g.ow; ++j) dst[j] = T{0};
         }
-        std::fill(row + is.end * g.ow, row + g.pixels(), T{0});
+        std::fill(row + is.end * g.ow, row + pixels, T{0});
       }
     }
   }
@@ -143,10 +165,12 @@ void im2col(const Geometry& g, const T* x, T* cols) {
 
 // The adjoint of im2col: adds every entry of cols[C·KH·KW, OH·OW] into the input pixel it was
 // read from, dx_n[C,H,W] (an input pixel under several windows collects several entries).
+// Entries that im2col set to zero (padding) are dropped. Uses cols as scratch: the gaps of
+// contiguous runs are zeroed so that each run is added in one pass.
 template <typename T>
-void col2im_add(const Geometry& g, const T* cols, T* dx) {
+void col2im_add(const Geometry& g, T* cols, T* dx) {
   const std::size_t s = g.stride;
-  const T* row = cols;
+  T* row = cols;
   for (std::size_t c = 0; c < g.c; ++c) {
     T* plane = dx + c * g.h * g.w;
     for (std::size_t u = 0; u < g.kh; ++u) {
@@ -154,6 +178,12 @@ void col2im_add(const Geometry& g, const T* cols, T* dx) {
       for (std::size_t v = 0; v < g.kw; ++v, row += g.pixels()) {
         const Span js = inside(v, g.pad_left, g.w, s, g.ow);
         if (is.empty() || js.empty()) continue;
+        if (const Run r = run(g, u, v, is, js); r.contiguous) {
+          zero_gaps(g, is, js, row);
+          T* dst = plane + std::ptrdiff_t(r.first) + r.shift;
+          for (std::size_t p = r.first; p < r.last; ++p) *dst++ += row[p];
+          continue;
+        }
         for (std::size_t i = is.begin; i < is.end; ++i) {
           T* dst = plane + (i * s + u - g.pad_top) * g.w + (js.begin * s + v - g.pad_left);
           const T* src = row + i * g.ow;
@@ -222,14 +252,13 @@ Var<T> conv2d_impl(Var<T> x, Var<T> w, const Var<T>* bias, Conv2dOptions options
       }
     }
     if (has_bias && b.requires_grad()) {  // db[o] += sum over n and pixels of dy[n,o,:,:]
+      // sums[N·O] = dy[N·O, OH·OW] · 1: every channel plane of every image summed by one gemv.
+      const Tensor<T> ones({pixels}, T{1});
+      auto sums = Tensor<T>::uninitialized({g.n * g.o});
+      blas::gemv(Transpose::no, g.n * g.o, pixels, T{1}, dy.data(), ones.data(), T{0}, sums.data());
       Tensor<T>& db = b.grad_accumulator();
       for (std::size_t n = 0; n < g.n; ++n)
-        for (std::size_t o = 0; o < g.o; ++o) {
-          const T* dy_no = dy.data() + (n * g.o + o) * pixels;
-          T total = 0;
-          for (std::size_t p = 0; p < pixels; ++p) total += dy_no[p];
-          db[o] += total;
-        }
+        for (std::size_t o = 0; o < g.o; ++o) db[o] += sums[n * g.o + o];
     }
   };
   if (bias) return x.tape().record("conv2d", std::move(y), {x, w, b}, std::move(backward));

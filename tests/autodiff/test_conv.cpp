@@ -146,6 +146,7 @@ TEST_CASE("conv2d: backward matches finite differences for x, w and b", "[autodi
   const std::vector<Small> smalls = {
       {{2, 2, 4, 3}, {3, 2, 3, 3}, {1, Padding::valid}},
       {{2, 2, 4, 3}, {3, 2, 3, 3}, {1, Padding::same}},
+      {{1, 2, 6, 5}, {2, 2, 5, 5}, {1, Padding::same}},  // gaps of two columns, as in MNIST
       {{1, 2, 5, 4}, {2, 2, 3, 2}, {2, Padding::same}},
       {{2, 1, 5, 5}, {2, 1, 2, 3}, {2, Padding::valid}},
       {{1, 3, 3, 3}, {2, 3, 1, 1}, {1, Padding::valid}},
