@@ -143,6 +143,26 @@ TEST_CASE("max_pool2d: 'same' padding on odd sizes as TensorFlow's SAME (7x7 -> 
   for (std::size_t i = 0; i < expected2.size(); ++i) CHECK(yf.value()[i] == float(expected2[i]));
 }
 
+TEST_CASE("max_pool2d: 2x2 windows with stride 2 equal the direct max, odd and even sizes",
+          "[autodiff]") {
+  // The unrolled path for 2x2 / stride 2 against the reference, including an odd size whose
+  // last row and column no valid window reaches, and 'same' on even sizes (no padding).
+  struct Case {
+    Shape x;
+    Padding padding;
+    std::size_t oh, ow;
+  };
+  for (const Case& c :
+       {Case{{2, 3, 7, 5}, Padding::valid, 3, 2}, Case{{2, 3, 8, 6}, Padding::same, 4, 3}}) {
+    const auto x = distinct_values(c.x, 101);
+    ad::Tape<double> tape;
+    auto y = ad::max_pool2d(tape.input(x), {2, 2, c.padding});
+    REQUIRE(y.shape() == Shape{c.x[0], c.x[1], c.oh, c.ow});
+    const auto expected = naive_max_pool(x, 2, 2, 0, 0, c.oh, c.ow);
+    for (std::size_t i = 0; i < expected.size(); ++i) CHECK(y.value()[i] == expected[i]);
+  }
+}
+
 TEST_CASE("max_pool2d: bad shapes and options name max_pool2d and the shape",
           "[autodiff][errors]") {
   ad::Tape<double> tape;
