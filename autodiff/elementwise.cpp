@@ -151,13 +151,21 @@ Var<T> pow(Var<T> x, double p) {
 template <typename T>
 Var<T> relu(Var<T> x) {
   // max(X[...], 0) -> Y[...]
-  Tensor<T> y = x.value();
-  for (T& v : y) v = v > T{0} ? v : T{0};
+  const Tensor<T>& X = x.value();
+  auto y = Tensor<T>::uninitialized(X.shape());
+  const std::size_t size = X.size();
+  const T* in = X.data();
+  T* out = y.data();
+  for (std::size_t i = 0; i < size; ++i) out[i] = in[i] > T{0} ? in[i] : T{0};
 
-  return x.tape().record("relu", std::move(y), {x}, [x](const Tensor<T>& dy) {
-    Tensor<T>& dx = x.grad_accumulator();
+  return x.tape().record("relu", std::move(y), {x}, [x, size](const Tensor<T>& dy) {
+    T* dx = x.grad_accumulator().data();  // dX += dY where X > 0
     const T* X = x.value().data();
-    for (std::size_t i = 0; i < dx.size(); ++i) dx[i] += X[i] > T{0} ? dy[i] : T{0};
+    const T* g = dy.data();
+    for (std::size_t i = 0; i < size; ++i) {
+      const T gi = g[i];  // read unconditionally, so that the loop vectorizes
+      dx[i] += X[i] > T{0} ? gi : T{0};
+    }
   });
 }
 

@@ -1,5 +1,6 @@
 #include "autodiff/reduce.hpp"
 
+#include "autodiff/blas.hpp"
 #include "autodiff/checks.hpp"
 
 namespace ad {
@@ -34,14 +35,22 @@ Var<T> mean(Var<T> x) {
 template <typename T>
 Var<T> sum_squares(Var<T> x) {
   // X[...] -> y[]
-  T total = 0;
-  for (T v : x.value()) total += v * v;
+  const std::size_t size = x.value().size();
+  const T* X = x.value().data();
+  const T total = blas::dot(size, X, X);  // vectorized; a plain loop would add one at a time
 
-  return x.tape().record("sum_squares", Tensor<T>::scalar(total), {x}, [x](const Tensor<T>& dy) {
-    Tensor<T>& dx = x.grad_accumulator();
-    const T* X = x.value().data();
-    for (std::size_t i = 0; i < dx.size(); ++i) dx[i] += T{2} * X[i] * dy[0];
-  });
+  return x.tape().record("sum_squares", Tensor<T>::scalar(total), {x},
+                         [x, size](const Tensor<T>& dy) {  // dX += 2·dy·X
+                           const T scale = T{2} * dy[0];
+                           const T* X = x.value().data();
+                           T beta;  // 0: the first contribution, written without a zero-fill
+                           T* dx = x.grad_accumulator(beta).data();
+                           if (beta == T{0}) {
+                             for (std::size_t i = 0; i < size; ++i) dx[i] = scale * X[i];
+                           } else {
+                             blas::axpy(size, scale, X, dx);
+                           }
+                         });
 }
 
 template Var<float> sum(Var<float>);

@@ -13,8 +13,9 @@ Var<T> reshape(Var<T> x, Shape shape) {
   Tensor<T> y = x.value().reshaped(shape);
 
   return x.tape().record("reshape", std::move(y), {x}, [x](const Tensor<T>& dy) {
-    Tensor<T>& dx = x.grad_accumulator();
-    for (std::size_t i = 0; i < dx.size(); ++i) dx[i] += dy[i];
+    T* dx = x.grad_accumulator().data();  // dX += dY, element by element
+    const T* g = dy.data();
+    for (std::size_t i = 0, size = dy.size(); i < size; ++i) dx[i] += g[i];
   });
 }
 

@@ -23,13 +23,21 @@ void Momentum<T>::step() {
     ad::Parameter<T>& p = *this->params_[i];
     if (!p.has_grad()) continue;
     this->check_state(i, velocity_[i]);
-    ad::Tensor<T>& w = p.value();
-    const ad::Tensor<T>& g = p.grad();
-    ad::Tensor<T>& v = velocity_[i];
-    for (std::size_t k = 0; k < w.size(); ++k) {
-      const T gk = g[k] + lambda * w[k];
-      v[k] = mu * v[k] + gk;
-      w[k] -= nesterov_ ? lr * (gk + mu * v[k]) : lr * v[k];
+    T* w = p.value().data();
+    const T* g = p.grad().data();
+    T* v = velocity_[i].data();
+    const std::size_t size = p.value().size();
+    if (nesterov_) {
+      for (std::size_t k = 0; k < size; ++k) {
+        const T gk = g[k] + lambda * w[k];
+        v[k] = mu * v[k] + gk;
+        w[k] -= lr * (gk + mu * v[k]);
+      }
+    } else {
+      for (std::size_t k = 0; k < size; ++k) {
+        v[k] = mu * v[k] + (g[k] + lambda * w[k]);
+        w[k] -= lr * v[k];
+      }
     }
   }
 }
