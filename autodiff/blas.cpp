@@ -37,7 +37,29 @@ void gemm_raw(Transpose ta, Transpose tb, std::size_t m, std::size_t n, std::siz
               as_int(ta == Transpose::yes ? m : k), b, as_int(tb == Transpose::yes ? k : n), beta,
               c, as_int(n));
 }
+void syrk_raw(Transpose ta, std::size_t n, std::size_t k, float alpha, const float* a, float beta,
+              float* c) {
+  cblas_ssyrk(CblasRowMajor, CblasUpper, flag(ta), as_int(n), as_int(k), alpha, a,
+              as_int(ta == Transpose::yes ? n : k), beta, c, as_int(n));
+}
+void syrk_raw(Transpose ta, std::size_t n, std::size_t k, double alpha, const double* a,
+              double beta, double* c) {
+  cblas_dsyrk(CblasRowMajor, CblasUpper, flag(ta), as_int(n), as_int(k), alpha, a,
+              as_int(ta == Transpose::yes ? n : k), beta, c, as_int(n));
+}
 }  // namespace
+
+template <typename T>
+void gram(Transpose ta, std::size_t n, std::size_t k, T alpha, const T* a, T beta, T* c) {
+  if (n == 0) return;
+  if (k == 0) {  // an empty inner product, as in gemm
+    for (std::size_t i = 0; i < n * n; ++i) c[i] = beta == T{0} ? T{0} : beta * c[i];
+    return;
+  }
+  syrk_raw(ta, n, k, alpha, a, beta, c);
+  for (std::size_t i = 1; i < n; ++i)  // lower triangle: C[i,j] = C[j,i] for j < i
+    for (std::size_t j = 0; j < i; ++j) c[i * n + j] = c[j * n + i];
+}
 
 template <typename T>
 void gemm(Transpose ta, Transpose tb, std::size_t m, std::size_t n, std::size_t k, T alpha,
@@ -98,6 +120,9 @@ template void gemm<float>(Transpose, Transpose, std::size_t, std::size_t, std::s
                           const float*, const float*, float, float*);
 template void gemm<double>(Transpose, Transpose, std::size_t, std::size_t, std::size_t, double,
                            const double*, const double*, double, double*);
+template void gram<float>(Transpose, std::size_t, std::size_t, float, const float*, float, float*);
+template void gram<double>(Transpose, std::size_t, std::size_t, double, const double*, double,
+                           double*);
 template void gemv<float>(Transpose, std::size_t, std::size_t, float, const float*, const float*,
                           float, float*);
 template void gemv<double>(Transpose, std::size_t, std::size_t, double, const double*,

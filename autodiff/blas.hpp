@@ -21,6 +21,12 @@ template <typename T>
 void gemm(Transpose ta, Transpose tb, std::size_t m, std::size_t n, std::size_t k, T alpha,
           const T* a, const T* b, T beta, T* c);
 
+// The Gram matrix C[N,N] = alpha * op(A) * op(A)ᵀ + beta * C, where op(A) is [N,K]: A stored
+// [N,K], or [K,N] when transposed (then C = alpha * Aᵀ * A). C is symmetric, so this costs half a
+// gemm; the whole of C is written (the upper triangle computed, the lower one mirrored from it).
+template <typename T>
+void gram(Transpose ta, std::size_t n, std::size_t k, T alpha, const T* a, T beta, T* c);
+
 // y[M] = alpha * op(A) * x + beta * y, A stored row-major [rows, cols].
 template <typename T>
 void gemv(Transpose ta, std::size_t rows, std::size_t cols, T alpha, const T* a, const T* x, T beta,

@@ -263,10 +263,11 @@ template <typename T>
 ad::Var<T> OverparamDense<T>::product_sum_squares(ad::Tape<T>& tape) {
   const std::size_t in = options_.in, h = options_.hidden, out = options_.out;
   const ad::Var<T> w1 = tape.param(weight1_), w2 = tape.param(weight2_);
-  // Multiply-adds: through the Gram matrices 2·in·h² + 2·h²·out (A, B, then W1·B and A·W2);
-  // through the product 3·in·h·out (P, then dP·W2ᵀ and W1ᵀ·dP). A wide hidden layer (h larger
-  // than in and out) makes the product the cheaper one: then compose the ops.
-  const double gram_cost = 2.0 * h * h * (double(in) + double(out));
+  // Multiply-adds: through the Gram matrices 1.5·in·h² + 1.5·h²·out (A and B, symmetric, at
+  // half a product each, then W1·B and A·W2); through the product 3·in·h·out (P, then dP·W2ᵀ
+  // and W1ᵀ·dP). A wide hidden layer (h larger than in and out) makes the product the cheaper
+  // one: then compose the ops.
+  const double gram_cost = 1.5 * h * h * (double(in) + double(out));
   const double product_cost = 3.0 * double(in) * h * out;
   if (product_cost < gram_cost) return ad::sum_squares(ad::matmul(w1, w2));
 
@@ -275,8 +276,8 @@ ad::Var<T> OverparamDense<T>::product_sum_squares(ad::Tape<T>& tape) {
   const T* W2 = weight2_.value().data();
   auto a = ad::Tensor<T>::uninitialized({h, h});
   auto b = ad::Tensor<T>::uninitialized({h, h});
-  ad::blas::gemm(ad::Transpose::yes, ad::Transpose::no, h, h, in, T{1}, W1, W1, T{0}, a.data());
-  ad::blas::gemm(ad::Transpose::no, ad::Transpose::yes, h, h, out, T{1}, W2, W2, T{0}, b.data());
+  ad::blas::gram(ad::Transpose::yes, h, in, T{1}, W1, T{0}, a.data());  // symmetric: half a gemm
+  ad::blas::gram(ad::Transpose::no, h, out, T{1}, W2, T{0}, b.data());
   double value = 0;
   for (std::size_t i = 0; i < a.size(); ++i) value += double(a[i]) * double(b[i]);
 

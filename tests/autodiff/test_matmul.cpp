@@ -124,3 +124,21 @@ TEST_CASE("blas::gemm with beta = 0 ignores what C held, NaN included", "[autodi
     for (double v : c) CHECK(std::isfinite(v));
   }
 }
+
+TEST_CASE("blas::gram equals op(A)·op(A)ᵀ by three loops, both triangles, beta 0 and 1",
+          "[autodiff][blas]") {
+  unsigned seed = 700;
+  for (Transpose t : flags) {
+    for (auto [n, k] : {std::array<std::size_t, 2>{5, 3}, {4, 7}, {1, 4}, {3, 1}}) {
+      INFO("n " << n << ", k " << k << (t == Transpose::yes ? ", transposed" : ""));
+      const Tensor<double> a = random_tensor(stored(n, k, t), ++seed);
+      const Tensor<double> expected =
+          naive_matmul(a, a, t, t == Transpose::yes ? Transpose::no : Transpose::yes);
+      Tensor<double> c({n, n}, std::nan(""));  // beta = 0 must not read C
+      ad::blas::gram(t, n, k, 2.0, a.data(), 0.0, c.data());
+      for (std::size_t i = 0; i < c.size(); ++i) CHECK(c[i] == Approx(2 * expected[i]));
+      ad::blas::gram(t, n, k, 1.0, a.data(), 1.0, c.data());  // beta = 1 adds onto C
+      for (std::size_t i = 0; i < c.size(); ++i) CHECK(c[i] == Approx(3 * expected[i]));
+    }
+  }
+}

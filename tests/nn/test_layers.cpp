@@ -259,7 +259,7 @@ TEST_CASE("OverparamDense: forward equals x·(W1·W2) + b from an explicit produ
 
 TEST_CASE("OverparamDense: product_sum_squares equals the sum of squares of W1·W2",
           "[nn][layers]") {
-  // Gram path (hidden narrow: 2·h²·(in+out) < 3·in·h·out) and product path (hidden wide).
+  // Gram path (hidden narrow: 1.5·h²·(in+out) < 3·in·h·out) and product path (hidden wide).
   for (auto [in, hidden, out] : {std::tuple{7, 3, 5}, std::tuple{2, 9, 3}}) {
     nn::OverparamDense<double> layer(
         {.in = std::size_t(in), .hidden = std::size_t(hidden), .out = std::size_t(out), .seed = 4});
