@@ -144,15 +144,16 @@ struct Model {
 };
 
 // Trains one model per rate, all from the same initialization, together: each iteration stacks
-// the models' end-to-end matrices into V [K·k, d] and meets the data once, in one GEMM
-// X·Vᵀ [m, K·k], where K separate runs would make K passes of a GEMV. The models do not interact
-// (column block i of X·Vᵀ depends only on model i), so each one follows exactly the path of a
-// run of its own. A model that diverges leaves the stack; the others go on.
+// the models' end-to-end matrices into V [K·k, d] and meets the data once, in one pass over X
+// that computes every model's loss and gradient (nn::lp_regression_losses), where K separate
+// runs would make 2K passes. The models do not interact, and the fused op's arithmetic does not
+// depend on the stack, so each one follows exactly the path of a run of its own (bit for bit).
+// A model that diverges leaves the stack; the others go on.
 template <typename T>
 std::vector<LinearResult> train(const Problem& problem, const LinearConfig& c,
                                 const std::vector<double>& rates) {
   const auto start = std::chrono::steady_clock::now();
-  const std::size_t m = problem.x.rows(), d = problem.x.cols(), k = problem.y.cols();
+  const std::size_t d = problem.x.cols(), k = problem.y.cols();
   const ad::Tensor<T> X = problem.x.template cast<T>();
   const bool e2e = c.optimizer == "e2e";
 
@@ -199,41 +200,24 @@ std::vector<LinearResult> train(const Problem& problem, const LinearConfig& c,
 
   std::vector<std::size_t> active;  // the models still training, in stack order
   for (std::size_t i = 0; i < models.size(); ++i) active.push_back(i);
-  ad::Tensor<T> Y;  // y repeated once per active model: [m, |active|·k]
-  auto stack_targets = [&]() {
-    Y = ad::Tensor<T>::uninitialized({m, active.size() * k});
-    for (std::size_t r = 0; r < m; ++r)
-      for (std::size_t a = 0; a < active.size(); ++a)
-        for (std::size_t c2 = 0; c2 < k; ++c2) Y[(r * active.size() + a) * k + c2] = Y1[r * k + c2];
-  };
-  stack_targets();
 
   ad::Tape<T> tape;
-  std::vector<double> losses;
   for (std::size_t it = 0; !active.empty(); ++it) {
-    // Forward: V = [W_e of each active model], Yhat = X·Vᵀ, L = Σ (Yhat - Y)^p / (p·m).
+    // Forward: V = [W_e of each active model] [K·k, d], and every model's loss
+    // L[a] = Σ (X·V_aᵀ - y)^p / (p·m), in one pass over X: losses [K].
     tape.clear();
     std::vector<ad::Var<T>> rows;
     for (std::size_t i : active)
       rows.push_back(e2e ? tape.param(*models[i].end_to_end)
                          : models[i].net->record_end_to_end(tape));
     auto v = rows.size() == 1 ? rows[0] : ad::stack_rows(rows);
-    auto yhat = ad::matmul(tape.input(X), v, ad::Transpose::no, ad::Transpose::yes);
-    auto powered = ad::pow(yhat - tape.input(Y), problem.p);
-    auto loss = ad::sum(powered);  // the sum of the models' losses, times p·m
+    auto losses = nn::lp_regression_losses(tape.input(X), v, tape.input(Y1), problem.p);
 
-    // Each model's loss: its block of columns of (Yhat - Y)^p, summed, over p·m.
-    losses.assign(active.size(), 0.0);
-    const T* pw = powered.value().data();
-    const std::size_t width = active.size() * k;
-    for (std::size_t r = 0; r < m; ++r)
-      for (std::size_t a = 0; a < active.size(); ++a)
-        for (std::size_t c2 = 0; c2 < k; ++c2) losses[a] += double(pw[r * width + a * k + c2]);
     bool changed = false;
     const bool stop = interrupted() != 0;  // Ctrl-C: log this iteration and end every run here
     for (std::size_t a = 0; a < active.size(); ++a) {
       Model<T>& model = models[active[a]];
-      const double value = losses[a] / (double(problem.p) * double(m));
+      const double value = double(losses.value()[a]);
       const bool diverged = !std::isfinite(value) || value > divergence_threshold;
       if (it % log_every == 0 || it == c.iterations || diverged || stop) {
         if (!model.result.iteration.empty() && model.result.iteration.back() == it) {
@@ -264,17 +248,15 @@ std::vector<LinearResult> train(const Problem& problem, const LinearConfig& c,
       if (still.size() != active.size()) {
         // Recompute with the survivors only: their gradients must not see the others' rows.
         active = std::move(still);
-        stack_targets();
         --it;
         continue;
       }
     }
 
     // Backward and one step of every optimizer. The models share no parameter, so the gradient
-    // of the summed loss with respect to model i's parameters is the gradient of its own loss
-    // (times p·m, which the scale below removes).
+    // of the summed loss with respect to model i's parameters is the gradient of its own loss.
     for (std::size_t i : active) models[i].opt->zero_grad();
-    tape.backward(ad::scale(loss, T(1.0 / (double(problem.p) * double(m)))));
+    tape.backward(ad::sum(losses));
     const bool explain = explainer && it < c.explain;
     if (explain) explainer->before(it, models[0].result.final_loss);
     for (std::size_t i : active) models[i].opt->step();

@@ -1,0 +1,324 @@
+#include "nn/lp_kernel.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define OVERPARAM_LP_X86 1
+#else
+#define OVERPARAM_LP_X86 0
+#endif
+
+#define OVERPARAM_INLINE inline __attribute__((always_inline))
+
+namespace nn {
+
+namespace {
+
+// W lanes of T in one vector (GCC's and Clang's vector extension): arithmetic on it is lane-wise,
+// and a scalar operand is broadcast to every lane.
+template <typename T, int W>
+struct Lanes {
+  typedef T type __attribute__((vector_size(W * sizeof(T))));
+};
+template <typename T, int W>
+using Vec = typename Lanes<T, W>::type;
+
+// Unaligned loads and stores. Vectors pass by reference, never by value: a 32- or 64-byte
+// vector argument would have a different ABI with and without AVX.
+template <typename V, typename T>
+OVERPARAM_INLINE void load(V& v, const T* p) {
+  std::memcpy(&v, p, sizeof v);
+}
+template <typename V, typename T>
+OVERPARAM_INLINE void store(T* p, const V& v) {
+  std::memcpy(p, &v, sizeof v);
+}
+
+// The tile sizes of one instruction set: W lanes per vector; the forward pass computes MR rows x
+// NR models of dot products at once, the backward pass Q vectors of columns x NR models of
+// gradient, with NR <= NR_MAX models per tile. The tiles' accumulators stay in registers.
+template <int W_, int MR_, int Q_, int NR_MAX_>
+struct Tiles {
+  static constexpr int W = W_, MR = MR_, Q = Q_, NR_MAX = NR_MAX_;
+};
+
+template <typename T>
+struct Args {
+  const T* x;
+  std::size_t m, d;
+  const T* v;
+  std::size_t n;
+  const T* y;
+  std::size_t k;
+  int p;
+  double* loss;
+  T* grad;
+};
+
+// ---- forward: the residuals' dot products -------------------------------------------------
+
+// x[MR rows, d] · v[NR rows, d]ᵀ -> r[NR, MR] (transposed: model c's results at r + c·ldr).
+// Each of the MR·NR sums runs over
+// the columns in vectors of W, then adds the W lanes in order, then the d mod W last columns:
+// the same order whatever MR and NR are.
+template <typename T, int W, int MR, int NR>
+OVERPARAM_INLINE void dots(const T* x, std::size_t d, const T* v, T* r, std::size_t ldr) {
+  using V = Vec<T, W>;
+  V acc[MR][NR];
+#pragma GCC unroll 8
+  for (int a = 0; a < MR; ++a)
+#pragma GCC unroll 8
+    for (int c = 0; c < NR; ++c) acc[a][c] = V{};
+  std::size_t j = 0;
+  for (; j + W <= d; j += W) {
+    V xa[MR];
+#pragma GCC unroll 8
+    for (int a = 0; a < MR; ++a) load(xa[a], x + a * d + j);
+#pragma GCC unroll 8
+    for (int c = 0; c < NR; ++c) {
+      V vc;
+      load(vc, v + c * d + j);
+#pragma GCC unroll 8
+      for (int a = 0; a < MR; ++a) acc[a][c] += xa[a] * vc;
+    }
+  }
+#pragma GCC unroll 8
+  for (int a = 0; a < MR; ++a)
+#pragma GCC unroll 8
+    for (int c = 0; c < NR; ++c) {
+      T s = 0;
+#pragma GCC unroll 16
+      for (int l = 0; l < W; ++l) s += acc[a][c][l];
+      for (std::size_t t = j; t < d; ++t) s += x[a * d + t] * v[c * d + t];
+      r[c * ldr + a] = s;
+    }
+}
+
+// V[NR rows, d] · X_b[b,d]ᵀ -> r[NR, b] (row stride ldr): MR rows of X at a time, then one by
+// one.
+template <typename T, class Tl, int NR>
+OVERPARAM_INLINE void forward_tile(const T* xb, std::size_t b, std::size_t d, const T* v, T* r,
+                                   std::size_t ldr) {
+  std::size_t i = 0;
+  for (; i + Tl::MR <= b; i += Tl::MR) dots<T, Tl::W, Tl::MR, NR>(xb + i * d, d, v, r + i, ldr);
+  for (; i < b; ++i) dots<T, Tl::W, 1, NR>(xb + i * d, d, v, r + i, ldr);
+}
+
+// ---- backward: the gradients --------------------------------------------------------------
+
+// g_c[0, Q·W) += Σ_{i < rows} f[c·ldf + i] · x_i[0, Q·W) for the NR rows g_c = g + c·d (x_i = x
+// + i·d). Every gradient entry adds the rows in order, whatever Q and NR are.
+template <typename T, int W, int NR, int Q>
+OVERPARAM_INLINE void accumulate(const T* x, std::size_t d, std::size_t rows, const T* f,
+                                 std::size_t ldf, T* g) {
+  using V = Vec<T, W>;
+  V acc[NR][Q];
+#pragma GCC unroll 8
+  for (int c = 0; c < NR; ++c)
+#pragma GCC unroll 8
+    for (int q = 0; q < Q; ++q) load(acc[c][q], g + c * d + q * W);
+  for (std::size_t i = 0; i < rows; ++i) {
+    V xq[Q];
+#pragma GCC unroll 8
+    for (int q = 0; q < Q; ++q) load(xq[q], x + i * d + q * W);
+#pragma GCC unroll 8
+    for (int c = 0; c < NR; ++c) {
+      const T fc = f[c * ldf + i];
+#pragma GCC unroll 8
+      for (int q = 0; q < Q; ++q) acc[c][q] += fc * xq[q];
+    }
+  }
+#pragma GCC unroll 8
+  for (int c = 0; c < NR; ++c)
+#pragma GCC unroll 8
+    for (int q = 0; q < Q; ++q) store(g + c * d + q * W, acc[c][q]);
+}
+
+// G[NR rows, d] += f[NR, b] · X_b[b,d] (f's row stride ldf): Q·W columns at a time, then W,
+// then one by one.
+template <typename T, class Tl, int NR>
+OVERPARAM_INLINE void backward_tile(const T* xb, std::size_t b, std::size_t d, const T* f,
+                                    std::size_t ldf, T* g) {
+  constexpr int W = Tl::W, Q = Tl::Q;
+  std::size_t j = 0;
+  for (; j + Q * W <= d; j += Q * W) accumulate<T, W, NR, Q>(xb + j, d, b, f, ldf, g + j);
+  for (; j + W <= d; j += W) accumulate<T, W, NR, 1>(xb + j, d, b, f, ldf, g + j);
+  for (; j < d; ++j)
+    for (std::size_t i = 0; i < b; ++i)
+      for (int c = 0; c < NR; ++c) g[c * d + j] += f[c * ldf + i] * xb[i * d + j];
+}
+
+// Models per tile: n models in groups as even as possible of at most NR_MAX (10 -> 5 + 5).
+template <class Tl>
+std::size_t tile_models(std::size_t left) {
+  const std::size_t groups = (left + Tl::NR_MAX - 1) / Tl::NR_MAX;
+  return (left + groups - 1) / groups;
+}
+
+// Calls forward_tile (backward = false) or backward_tile with NR = nr, a run-time count turned
+// into a compile-time one (nr <= NR_MAX <= 6).
+template <typename T, class Tl, int NR = 1>
+OVERPARAM_INLINE void tile(bool backward, std::size_t nr, const T* xb, std::size_t b, std::size_t d,
+                           const T* v, T* r, std::size_t ldr, T* g) {
+  if constexpr (NR <= Tl::NR_MAX) {
+    if (nr == NR) {
+      if (backward)
+        backward_tile<T, Tl, NR>(xb, b, d, r, ldr, g);
+      else
+        forward_tile<T, Tl, NR>(xb, b, d, v, r, ldr);
+      return;
+    }
+    tile<T, Tl, NR + 1>(backward, nr, xb, b, d, v, r, ldr, g);
+  }
+}
+
+// One residual: r <- (r - y)^(p-1)/m, and (r - y)^p returned, the powers multiplied out in
+// order as ad::pow does. P is p when known at compile time, 0 when it is given at run time.
+template <typename T, int P>
+OVERPARAM_INLINE T residual_power(T& r, T y, int p, T inv_m) {
+  const T e = r - y;
+  T power = e;
+  for (int t = 2; t < (P > 0 ? P : p); ++t) power *= e;
+  r = power * inv_m;
+  return power * e;
+}
+
+// The elementwise middle of the kernel over one model's b residuals r[b] and targets y[b]:
+// r <- (r - y)^(p-1)/m, and Σ (r - y)^p returned. With p known at compile time the loop
+// vectorizes, its sum in lanes (the `omp simd` reduction).
+template <typename T, int P>
+OVERPARAM_INLINE double powers(T* __restrict r, const T* __restrict y, std::size_t b, int p,
+                               T inv_m) {
+  double sum = 0;
+  if constexpr (P > 0) {
+#pragma omp simd reduction(+ : sum)
+    for (std::size_t i = 0; i < b; ++i) sum += double(residual_power<T, P>(r[i], y[i], p, inv_m));
+  } else {
+    for (std::size_t i = 0; i < b; ++i) sum += double(residual_power<T, P>(r[i], y[i], p, inv_m));
+  }
+  return sum;
+}
+
+// The whole kernel for one instruction set's tiles (see lp_kernel.hpp for the contract).
+template <typename T, class Tl>
+OVERPARAM_INLINE void run(const Args<T>& a) {
+  static_assert(Tl::NR_MAX >= 1 && Tl::NR_MAX <= 6);
+  const T* const x = a.x;
+  const T* const v = a.v;
+  const T* const y = a.y;
+  const std::size_t m = a.m, d = a.d, n = a.n, k = a.k;
+  const int p = a.p;
+  double* const loss = a.loss;
+  T* const grad = a.grad;
+  // Rows per block: about 32 KiB of X, so that the backward pass finds the block in L1.
+  const std::size_t block = std::clamp<std::size_t>(32768 / (d * sizeof(T)), 8, 512);
+  std::vector<T> r(n * block);  // the block's residuals, one model after the other: [n, b]
+  std::vector<T> column(k > 1 ? block : 0);  // one column of the block's targets
+  std::fill(loss, loss + n, 0.0);
+  if (grad) std::fill(grad, grad + n * d, T{0});
+  const T inv_m = T{1} / T(m);
+  for (std::size_t i0 = 0; i0 < m; i0 += block) {
+    const std::size_t b = std::min(block, m - i0);
+    const T* xb = x + i0 * d;
+    for (std::size_t c0 = 0, nr = 0; c0 < n; c0 += nr) {  // r = V · X_bᵀ
+      nr = tile_models<Tl>(n - c0);
+      tile<T, Tl>(false, nr, xb, b, d, v + c0 * d, r.data() + c0 * block, block, nullptr);
+    }
+    for (std::size_t q = 0; q < n; ++q) {  // r <- r - y, loss += Σ r^p, r <- r^(p-1)/m
+      T* rq = r.data() + q * block;
+      const T* yq = y + i0;  // the targets of V's row q: column q mod k of Y
+      if (k > 1) {
+        for (std::size_t i = 0; i < b; ++i) column[i] = y[(i0 + i) * k + q % k];
+        yq = column.data();
+      }
+      loss[q] += p == 2   ? powers<T, 2>(rq, yq, b, p, inv_m)
+                 : p == 4 ? powers<T, 4>(rq, yq, b, p, inv_m)
+                          : powers<T, 0>(rq, yq, b, p, inv_m);
+    }
+    if (!grad) continue;
+    for (std::size_t c0 = 0, nr = 0; c0 < n; c0 += nr) {  // G += (r^(p-1)/m) · X_b
+      nr = tile_models<Tl>(n - c0);
+      tile<T, Tl>(true, nr, xb, b, d, nullptr, r.data() + c0 * block, block, grad + c0 * d);
+    }
+  }
+}
+
+// One entry point per instruction set. The tile sizes keep the accumulators within the
+// registers: 32 vector registers with AVX-512, 16 with AVX2 and SSE2.
+template <typename T>
+void run_generic(const Args<T>& a) {
+  run<T, Tiles<16 / sizeof(T), 2, 2, 4>>(a);
+}
+#if OVERPARAM_LP_X86
+template <typename T>
+__attribute__((target("avx2,fma"))) void run_avx2(const Args<T>& a) {
+  run<T, Tiles<32 / sizeof(T), 2, 2, 6>>(a);
+}
+template <typename T>
+__attribute__((target("avx512f,fma"))) void run_avx512(const Args<T>& a) {
+  run<T, Tiles<64 / sizeof(T), 4, 4, 6>>(a);
+}
+#endif
+
+}  // namespace
+
+const char* kernel_isa_name(KernelIsa isa) {
+  switch (isa) {
+    case KernelIsa::avx512:
+      return "avx512";
+    case KernelIsa::avx2:
+      return "avx2";
+    case KernelIsa::generic:
+      break;
+  }
+  return "generic";
+}
+
+bool kernel_isa_supported(KernelIsa isa) {
+#if OVERPARAM_LP_X86
+  __builtin_cpu_init();
+  switch (isa) {
+    case KernelIsa::avx512:
+      return __builtin_cpu_supports("avx512f");
+    case KernelIsa::avx2:
+      return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    case KernelIsa::generic:
+      break;
+  }
+#endif
+  return isa == KernelIsa::generic;
+}
+
+KernelIsa best_kernel_isa() {
+  static const KernelIsa best = kernel_isa_supported(KernelIsa::avx512) ? KernelIsa::avx512
+                                : kernel_isa_supported(KernelIsa::avx2) ? KernelIsa::avx2
+                                                                        : KernelIsa::generic;
+  return best;
+}
+
+template <typename T>
+void lp_regression_kernel(const T* x, std::size_t m, std::size_t d, const T* v, std::size_t n,
+                          const T* y, std::size_t k, int p, double* loss, T* grad, KernelIsa isa) {
+  const Args<T> a{x, m, d, v, n, y, k, p, loss, grad};
+  switch (isa) {
+#if OVERPARAM_LP_X86
+    case KernelIsa::avx512:
+      return run_avx512(a);
+    case KernelIsa::avx2:
+      return run_avx2(a);
+#endif
+    default:
+      return run_generic(a);
+  }
+}
+
+template void lp_regression_kernel(const float*, std::size_t, std::size_t, const float*,
+                                   std::size_t, const float*, std::size_t, int, double*, float*,
+                                   KernelIsa);
+template void lp_regression_kernel(const double*, std::size_t, std::size_t, const double*,
+                                   std::size_t, const double*, std::size_t, int, double*, double*,
+                                   KernelIsa);
+
+}  // namespace nn

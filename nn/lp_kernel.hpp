@@ -1,0 +1,41 @@
+// The l_p regression kernel: residual, loss and gradient of several linear models in one pass
+// over the data.
+//
+// Training a linear model y ≈ X·vᵀ on the l_p loss needs, every step, the residual r = X·vᵀ - y
+// and the gradient (1/m)·Σ_i r_i^(p-1)·x_i: two passes over X as a GEMV each way, or, for K
+// models trained together (a learning-rate grid), two narrow GEMMs. The data matrix is the big
+// operand (here 2565 x 128), and a BLAS GEMM with only a handful of columns on the other side
+// spends its time copying (packing) it. This kernel reads each block of rows of X once: it
+// computes the block's residuals for every model, raises them to the powers p - 1 and p, and
+// adds the block's contribution to every model's gradient while the block is still in the L1
+// cache. Vectorized with the compiler's vector extensions; on x86-64 the widest of AVX-512,
+// AVX2 + FMA and plain SSE2 that the processor has is picked at run time.
+//
+// The arithmetic does not depend on how many models are stacked, nor on where a model sits in
+// the stack: a model computed alone or inside a grid gets bit-identical results.
+#pragma once
+
+#include <cstddef>
+
+namespace nn {
+
+// The instruction sets the kernel has code for. Results differ between them by rounding only.
+enum class KernelIsa { generic, avx2, avx512 };
+const char* kernel_isa_name(KernelIsa isa);  // "generic", "avx2", "avx512"
+bool kernel_isa_supported(KernelIsa isa);    // this processor runs it (generic: always)
+KernelIsa best_kernel_isa();                 // the widest supported one
+
+// Shapes: X[m,d], V[n,d] (n rows: the models' end-to-end matrices stacked, row a·k + c being
+// model a's output c), Y[m,k], all row-major and contiguous; n is a multiple of k.
+// For every row q of V, with c = q mod k and r_iq = X_i·V_q - Y[i,c]:
+//   loss[q] = Σ_i r_iq^p                          (accumulated in double; not divided by p·m)
+//   grad[q] = (1/m)·Σ_i r_iq^(p-1)·X_i   [d]      (only when grad is not null)
+// Requires: m, d, k >= 1; n a positive multiple of k; p even and >= 2; loss has n entries and
+// grad, when given, n·d; isa supported. Checked by the caller (the tape op in nn/losses.hpp),
+// not here.
+template <typename T>
+void lp_regression_kernel(const T* x, std::size_t m, std::size_t d, const T* v, std::size_t n,
+                          const T* y, std::size_t k, int p, double* loss, T* grad,
+                          KernelIsa isa = best_kernel_isa());
+
+}  // namespace nn
