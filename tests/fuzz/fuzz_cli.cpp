@@ -12,8 +12,9 @@
 //     their output folder put in a scratch directory: they parse every flag, run their own
 //     validation, and then fail to load the data (linear, figure, reproduce, mnist,
 //     mnist-figure, theory curl);
-//   - commands that need no data file (lsq, theory toy, tape) get --help: every flag is parsed
-//     and converted, then the help is printed; their own validation after parsing is not run.
+//   - commands that need no data file (lsq, theory toy, tape), and any command added after this
+//     harness was written, get --help: every flag is parsed and converted, then the help is
+//     printed; their own validation after parsing is not run.
 // Boost.Program_options parses left to right and refuses an option given twice, so no input
 // can undo or swallow these flags: repeating one of them is a flag error, like any other.
 //
@@ -84,10 +85,11 @@ std::vector<std::string> harness_argv(const std::vector<std::string>& words) {
   } else if (command == "theory" && second == "toy") {
     head.push_back(second);
     stop = {"--help"};
-  } else if (command == "lsq" || command == "tape") {
-    stop = {"--help"};
+  } else if (command == "theory") {
+    // Any other sub-command only prints the usage or an error: nothing to stop.
+  } else {
+    stop = {"--help"};  // lsq, tape, and any command this harness does not know yet
   }
-  // theory with any other sub-command only prints its usage or an error: no stop flags needed.
 
   std::vector<std::string> argv = head;
   argv.insert(argv.end(), stop.begin(), stop.end());
