@@ -5,7 +5,8 @@
 #
 #   scripts/install-deps.sh            # the build, test and plotting packages
 #   scripts/install-deps.sh --optional # also graphviz (renders Tape::to_dot() pictures)
-#   scripts/install-deps.sh --bench    # also PyTorch, the peer of bench/compare_torch.sh (large)
+#   scripts/install-deps.sh --bench    # also PyTorch, the peer of bench/compare_torch.sh and
+#                                      # bench/mnist_step.sh (large), and GNU time (peak memory)
 #   scripts/install-deps.sh --fuzz     # also clang with libFuzzer and the sanitizers (scripts/fuzz.sh)
 set -euo pipefail
 
@@ -19,7 +20,7 @@ required=(
   libbenchmark-dev                        # bench/ micro-benchmarks
 )
 optional=(graphviz)
-bench=(python3-torch)
+bench=(python3-torch time)
 fuzz=(clang libclang-rt-14-dev)            # Debian 12's clang is 14; libFuzzer, ASan, UBSan runtimes
 
 wanted=("${required[@]}")
