@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "autodiff/blas.hpp"
 
@@ -198,12 +200,35 @@ void col2im_add(const Geometry& g, T* cols, T* dx) {
   }
 }
 
-// One image at a time rather than the batch as one [C·KH·KW, N·OH·OW] matrix: image n's
-// product W · cols_n is exactly its slice of the NCHW output, so nothing is transposed, and
-// cols stays small enough for the cache (800 x 196 floats for MNIST's second layer) while each
-// gemm is still large (64 x 196 x 800). Backward recomputes cols instead of keeping the whole
-// batch's (40 MB there): im2col costs under a tenth of the gemm it feeds (about 0.9 ms of
-// 12.7 ms for that layer's forward at batch 64, one thread).
+// Runs body(first, last, part) on contiguous ranges of the images [0, n), one range per thread
+// OpenBLAS may use (blas::num_threads()), each on a thread of its own, with OpenBLAS itself kept
+// to one thread meanwhile (and restored after). A convolution's per-image gemms are small (about
+// 0.2 ms each for MNIST's second layer): OpenBLAS would split each one between its threads and
+// wait for them, hundreds of times per step, and leave im2col and col2im to one thread, where
+// whole images shared out keep every thread busy from start to end. `body` must not throw.
+template <typename Body>
+void for_image_ranges(std::size_t n, const Body& body) {
+  const int blas_threads = blas::num_threads();
+  const std::size_t parts = std::clamp<std::size_t>(std::size_t(std::max(blas_threads, 1)), 1, n);
+  if (parts == 1) {
+    body(std::size_t{0}, n, std::size_t{0});
+    return;
+  }
+  blas::set_num_threads(1);
+  std::vector<std::thread> workers;
+  for (std::size_t part = 1; part < parts; ++part)
+    workers.emplace_back(body, n * part / parts, n * (part + 1) / parts, part);
+  body(std::size_t{0}, n / parts, std::size_t{0});
+  for (std::thread& worker : workers) worker.join();
+  blas::set_num_threads(blas_threads);
+}
+
+// The images of a batch are independent: each image n is one product W · cols_n, which is
+// exactly its slice of the NCHW output, so nothing is transposed, and cols stays small enough
+// for the cache (800 x 196 floats for MNIST's second layer) while each gemm is still large
+// (64 x 196 x 800). Backward recomputes cols instead of keeping the whole batch's (40 MB there):
+// im2col costs a tenth of the gemm it feeds. The images are shared out between threads
+// (for_image_ranges), each with its own cols buffer.
 template <typename T>
 Var<T> conv2d_impl(Var<T> x, Var<T> w, const Var<T>* bias, Conv2dOptions options) {
   // x[N,C,H,W] ⋆ w[O,C,KH,KW] + b[O] -> y[N,O,OH,OW]
@@ -211,19 +236,23 @@ Var<T> conv2d_impl(Var<T> x, Var<T> w, const Var<T>* bias, Conv2dOptions options
   const std::size_t patch = g.patch(), pixels = g.pixels();
   const T* X = x.value().data();
   const T* W = w.value().data();
+  const T* B = bias ? bias->value().data() : nullptr;
   auto y = Tensor<T>::uninitialized({g.n, g.o, g.oh, g.ow});
-  auto cols = Tensor<T>::uninitialized({patch, pixels});
-  for (std::size_t n = 0; n < g.n; ++n) {
-    T* y_n = y.data() + n * g.o * pixels;
-    if (bias) {  // start each output channel at its bias; the gemm adds onto it (beta = 1)
-      const T* B = bias->value().data();
-      for (std::size_t o = 0; o < g.o; ++o) std::fill_n(y_n + o * pixels, pixels, B[o]);
+  const std::size_t parts = std::size_t(std::max(blas::num_threads(), 1));
+  auto cols = Tensor<T>::uninitialized({parts, patch, pixels});  // one buffer per thread
+  for_image_ranges(g.n, [&](std::size_t first, std::size_t last, std::size_t part) {
+    T* cols_part = cols.data() + part * patch * pixels;
+    for (std::size_t n = first; n < last; ++n) {
+      T* y_n = y.data() + n * g.o * pixels;
+      if (B) {  // start each output channel at its bias; the gemm adds onto it (beta = 1)
+        for (std::size_t o = 0; o < g.o; ++o) std::fill_n(y_n + o * pixels, pixels, B[o]);
+      }
+      im2col(g, X + n * g.image(), cols_part);
+      // y_n[O, OH·OW] (+)= W[O, C·KH·KW] · cols[C·KH·KW, OH·OW]
+      blas::gemm(Transpose::no, Transpose::no, g.o, pixels, patch, T{1}, W, cols_part,
+                 B ? T{1} : T{0}, y_n);
     }
-    im2col(g, X + n * g.image(), cols.data());
-    // y_n[O, OH·OW] (+)= W[O, C·KH·KW] · cols[C·KH·KW, OH·OW]
-    blas::gemm(Transpose::no, Transpose::no, g.o, pixels, patch, T{1}, W, cols.data(),
-               bias ? T{1} : T{0}, y_n);
-  }
+  });
 
   const bool has_bias = bias != nullptr;
   const Var<T> b = has_bias ? *bias : Var<T>();
@@ -235,21 +264,38 @@ Var<T> conv2d_impl(Var<T> x, Var<T> w, const Var<T>* bias, Conv2dOptions options
     T* dw = want_dw ? w.grad_accumulator(beta).data() : nullptr;
     const T* X = x.value().data();
     const T* W = w.value().data();
-    auto cols = want_dw ? Tensor<T>::uninitialized({patch, pixels}) : Tensor<T>();
-    auto dcols = want_dx ? Tensor<T>::uninitialized({patch, pixels}) : Tensor<T>();
-    for (std::size_t n = 0; n < g.n; ++n) {
-      const T* dy_n = dy.data() + n * g.o * pixels;
-      if (want_dw) {  // dW[O, C·KH·KW] += dy_n[O, OH·OW] · cols_nᵀ
-        im2col(g, X + n * g.image(), cols.data());
-        blas::gemm(Transpose::no, Transpose::yes, g.o, patch, pixels, T{1}, dy_n, cols.data(), beta,
-                   dw);
-        beta = T{1};
+    // Per thread: cols and dcols for one image, and (after the first thread, which adds into dw
+    // itself) a partial dW, added into dw at the end.
+    const std::size_t parts = std::size_t(std::max(blas::num_threads(), 1));
+    auto cols = Tensor<T>::uninitialized({parts, want_dw ? patch * pixels : 0});
+    auto dcols = Tensor<T>::uninitialized({parts, want_dx ? patch * pixels : 0});
+    auto dw_parts = Tensor<T>::uninitialized({parts, want_dw ? g.o * patch : 0});
+    std::vector<char> part_used(parts, 0);
+    for_image_ranges(g.n, [&](std::size_t first, std::size_t last, std::size_t part) {
+      T* cols_part = cols.data() + part * cols.shape()[1];
+      T* dcols_part = dcols.data() + part * dcols.shape()[1];
+      T* dw_part = part == 0 ? dw : dw_parts.data() + part * dw_parts.shape()[1];
+      T beta_part = part == 0 ? beta : T{0};
+      for (std::size_t n = first; n < last; ++n) {
+        const T* dy_n = dy.data() + n * g.o * pixels;
+        if (want_dw) {  // dW[O, C·KH·KW] += dy_n[O, OH·OW] · cols_nᵀ
+          im2col(g, X + n * g.image(), cols_part);
+          blas::gemm(Transpose::no, Transpose::yes, g.o, patch, pixels, T{1}, dy_n, cols_part,
+                     beta_part, dw_part);
+          beta_part = T{1};
+        }
+        if (want_dx) {  // dcols[C·KH·KW, OH·OW] = Wᵀ · dy_n, then dx_n += col2im(dcols)
+          blas::gemm(Transpose::yes, Transpose::no, patch, pixels, g.o, T{1}, W, dy_n, T{0},
+                     dcols_part);
+          col2im_add(g, dcols_part, dx + n * g.image());
+        }
       }
-      if (want_dx) {  // dcols[C·KH·KW, OH·OW] = Wᵀ · dy_n, then dx_n += col2im(dcols)
-        blas::gemm(Transpose::yes, Transpose::no, patch, pixels, g.o, T{1}, W, dy_n, T{0},
-                   dcols.data());
-        col2im_add(g, dcols.data(), dx + n * g.image());
-      }
+      part_used[part] = first < last;
+    });
+    if (want_dw) {
+      for (std::size_t part = 1; part < parts; ++part)
+        if (part_used[part])
+          blas::axpy(g.o * patch, T{1}, dw_parts.data() + part * g.o * patch, dw);
     }
     if (has_bias && b.requires_grad()) {  // db[o] += sum over n and pixels of dy[n,o,:,:]
       // sums[N·O] = dy[N·O, OH·OW] · 1: every channel plane of every image summed by one gemv.
