@@ -23,7 +23,19 @@ void parse_and_store(int argc, char** argv, const po::options_description& all,
   po::command_line_parser parser(argc, argv);
   parser.options(all);
   if (positional != nullptr) parser.positional(*positional);
-  po::store(parser.run(), vm);
+  const po::parsed_options parsed = parser.run();
+  // A count (std::size_t) given as "-1" would wrap around to 18446744073709551615 and be
+  // refused by a range check that shows that number; refuse the sign itself.
+  for (const po::option& option : parsed.options) {
+    const po::option_description* d = all.find_nothrow(option.string_key, false);
+    if (d == nullptr || !dynamic_cast<const po::typed_value<std::size_t>*>(d->semantic().get()))
+      continue;
+    for (const std::string& value : option.value)
+      if (value.find('-') != std::string::npos)
+        throw po::error("--" + option.string_key + " must be a whole number >= 0, got '" + value +
+                        "'");
+  }
+  po::store(parsed, vm);
 }
 
 // The message of the error that parsing these arguments raised. Boost.Program_options writes it
