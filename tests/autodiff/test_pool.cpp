@@ -76,6 +76,7 @@ TEST_CASE("max_pool2d: backward matches finite differences on inputs without tie
           "[autodiff][gradcheck]") {
   const std::vector<std::pair<Shape, Pool2dOptions>> cases = {
       {{2, 2, 4, 4}, {2, 2, Padding::valid}},
+      {{1, 2, 5, 5}, {2, 2, Padding::valid}},  // the last row and column in no window
       {{1, 2, 5, 5}, {2, 2, Padding::same}},   // 3x3 outputs, the last row/column half padding
       {{1, 2, 5, 4}, {3, 1, Padding::same}},   // overlapping windows
       {{2, 1, 7, 6}, {3, 2, Padding::valid}},  // overlapping, stride 2
@@ -86,6 +87,18 @@ TEST_CASE("max_pool2d: backward matches finite differences on inputs without tie
               << ", " << ad::to_string(options.padding));
     auto build = [options](auto&, const auto& v) { return ad::max_pool2d(v[0], options); };
     CHECK_GRADIENTS(build, std::vector{distinct_values(shape, ++seed)});
+  }
+}
+
+TEST_CASE("max_pool2d: gradients accumulate into x pooled twice", "[autodiff][gradcheck]") {
+  // The second contribution adds into dx (the first writes it), for 2x2 / stride 2 and a
+  // general window.
+  for (const Pool2dOptions options :
+       {Pool2dOptions{2, 2, Padding::valid}, Pool2dOptions{3, 2, Padding::same}}) {
+    auto build = [options](auto&, const auto& v) {
+      return ad::max_pool2d(v[0], options) + ad::max_pool2d(v[0], options);
+    };
+    CHECK_GRADIENTS(build, std::vector{distinct_values({1, 2, 4, 6}, 77)});
   }
 }
 
