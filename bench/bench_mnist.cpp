@@ -10,7 +10,8 @@
 // Batches are MNIST's first training images (data/mnist, in order as train_mnist takes them)
 // when the files are there, random pixels in [-0.5, 0.5] and random labels otherwise, or with
 // --random. --gemms instead times the bare cblas_sgemm calls one step of the original model
-// makes (the same shapes, the same per-image loop of the convolutions, into preallocated
+// makes (the same shapes, the images of the convolutions shared out between the threads as
+// ad::conv2d does, the dense layer's products on OpenBLAS's threads, into preallocated
 // buffers): the floor under any implementation of the step that computes the convolutions by
 // im2col and the dense layers by GEMMs. bench/mnist_step.sh runs both and PyTorch's step.
 #include <cblas.h>
@@ -22,6 +23,7 @@
 #include <cstring>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "autodiff/autodiff.hpp"
@@ -174,10 +176,23 @@ struct Conv {
   bool want_dx;          // the first layer's input needs no gradient
 };
 
+// Runs body(first, last, part) on `parts` contiguous ranges of [0, n), each on its own thread,
+// with OpenBLAS single-threaded meanwhile: how ad::conv2d shares out the images of a batch.
+template <typename Body>
+void split(int n, int parts, const Body& body) {
+  openblas_set_num_threads(1);
+  std::vector<std::thread> workers;
+  for (int p = 1; p < parts; ++p) workers.emplace_back(body, n * p / parts, n * (p + 1) / parts, p);
+  body(0, n / parts, 0);
+  for (auto& t : workers) t.join();
+  openblas_set_num_threads(parts);
+}
+
 std::vector<double> time_gemms(const Options& o) {
-  const int n = int(o.batch);
+  const int n = int(o.batch), parts = std::max(o.threads, 1);
   const Conv convs[] = {{32, 25, 784, false}, {64, 800, 196, true}};
-  std::vector<float> w(64 * 3136 * 8), cols(800 * 784), y(64 * 32 * 784), dw(64 * 800),
+  // Per thread: a cols buffer (also dcols) and a dW; the batch's outputs; the dense layer's.
+  std::vector<float> w(64 * 800), cols(parts * 800 * 784), y(n * 32 * 784), dw(parts * 64 * 800),
       big_a(n * 3136), big_b(3136 * 512), big_c(n * 512);
   std::mt19937 rng(2);
   std::uniform_real_distribution<float> u(-0.5f, 0.5f);
@@ -186,21 +201,28 @@ std::vector<double> time_gemms(const Options& o) {
   std::vector<double> ms;
   for (std::size_t step = 0; step < o.warmup + o.steps; ++step) {
     const auto start = Clock::now();
-    for (const Conv& c : convs) {
-      for (int i = 0; i < n; ++i)  // forward: y_i = W · cols_i
-        sgemm(false, false, c.o, c.pixels, c.patch, w.data(), cols.data(),
-              y.data() + std::size_t(i) * c.o * c.pixels);
-      for (int i = 0; i < n; ++i) {
-        const float* dy = y.data() + std::size_t(i) * c.o * c.pixels;
-        sgemm(false, true, c.o, c.patch, c.pixels, dy, cols.data(), dw.data(), i ? 1.0f : 0.0f);
-        if (c.want_dx)  // dcols = Wᵀ · dy_i
-          sgemm(true, false, c.patch, c.pixels, c.o, w.data(), dy, cols.data());
-      }
+    for (const Conv& c : convs) {  // forward: y_i = W · cols_i
+      split(n, parts, [&](int first, int last, int part) {
+        for (int i = first; i < last; ++i)
+          sgemm(false, false, c.o, c.pixels, c.patch, w.data(), cols.data() + part * 800 * 784,
+                y.data() + std::size_t(i) * c.o * c.pixels);
+      });
     }
     // fc1: y[N,512] = x[N,3136] · W[3136,512]; dW = xᵀ · dy; dx = dy · Wᵀ
     sgemm(false, false, n, 512, 3136, big_a.data(), big_b.data(), big_c.data());
     sgemm(true, false, 3136, 512, n, big_a.data(), big_c.data(), big_b.data());
     sgemm(false, true, n, 3136, 512, big_c.data(), big_b.data(), big_a.data());
+    for (const Conv& c : convs) {  // backward: dW += dy_i · cols_iᵀ, dcols = Wᵀ · dy_i
+      split(n, parts, [&](int first, int last, int part) {
+        float* buffer = cols.data() + part * 800 * 784;
+        for (int i = first; i < last; ++i) {
+          const float* dy = y.data() + std::size_t(i) * c.o * c.pixels;
+          sgemm(false, true, c.o, c.patch, c.pixels, dy, buffer, dw.data() + part * 64 * 800,
+                i > first ? 1.0f : 0.0f);
+          if (c.want_dx) sgemm(true, false, c.patch, c.pixels, c.o, w.data(), dy, buffer);
+        }
+      });
+    }
     if (step >= o.warmup) ms.push_back(ms_since(start));
   }
   return ms;
