@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# One training step of the MNIST tutorial convnet at batch 64 (two threads unless told): ours (bench_mnist)
-# against PyTorch eager (bench/torch_mnist.py) on the same model, loss and optimizer, for the
-# original model and the overparameterized one with the L2 term on the factors and on the
-# product; plus the bare cblas_sgemm calls of one original step (bench_mnist --gemms), the
-# floor for an im2col implementation. Each round runs all seven once, in that order, each
-# timing STEPS steps after 5 warm-up steps and reporting its median; the script prints the
-# median over ROUNDS rounds of each, and the ratios.
+# One training step of the MNIST tutorial convnet at batch 64, two threads unless told: ours
+# (bench_mnist) against PyTorch eager (bench/torch_mnist.py) on the same model, loss and
+# optimizer, for the original model and the overparameterized one with the L2 term on the
+# factors and on the product; plus the bare cblas_sgemm calls of one original step
+# (bench_mnist --gemms), the floor for an im2col implementation. Each round runs all seven
+# once, in that order, each timing STEPS steps after 5 warm-up steps and reporting its median;
+# the script prints the median over ROUNDS rounds of each, and the ratios.
 #   bench/mnist_step.sh [ROUNDS] [STEPS] [THREADS]    defaults 5, 30 and 2 (the target's
 #                                                     setting); needs Debian's python3-torch
 # Builds into $OVERPARAM_BUILD_DIR (default build/).
