@@ -3,18 +3,27 @@
 // necessary work: r = X·w - y and g = Xᵀ·r³/m (two cblas_dgemv passes) and the O(m) vector work.
 //
 //   BM_linear_tape/DEPTH/WIDTH   nn::DeepLinear + nn::lp_loss + optim::GD on the tape
+//   BM_linear_fused/DEPTH/WIDTH  what `overparam linear` records: the end-to-end product, then
+//                                nn::lp_regression_losses (one fused pass over X), optim::GD
+//   BM_linear_grid/K             the same for K depth-3 width-1 models stacked, as --lr-grid
+//                                trains them: one pass over X for all K
 //   BM_linear_hand               the hand-written depth-1 loop, the floor for any depth
+//   BM_lp_blas/K, BM_lp_kernel/K the bare residual-and-gradient computation of K stacked models:
+//                                two BLAS GEMMs (the tape's old path) against the fused kernel
 // OpenBLAS runs single-threaded here (two threads slow gemv down on this machine).
 // bench/run.sh runs them interleaved and prints medians and ratios.
 #include <benchmark/benchmark.h>
 #include <cblas.h>
 
+#include <algorithm>
 #include <memory>
+#include <vector>
 
 #include "autodiff/autodiff.hpp"
 #include "data_loaders/gas.hpp"
 #include "nn/deep_linear.hpp"
 #include "nn/losses.hpp"
+#include "nn/lp_kernel.hpp"
 #include "optim/gd.hpp"
 
 namespace {
@@ -59,6 +68,47 @@ BENCHMARK(BM_linear_tape)
     ->Args({3, 100})
     ->Unit(benchmark::kMicrosecond);
 
+// K networks of depth DEPTH, width WIDTH, trained together as experiments/linear.cpp does.
+void linear_fused(benchmark::State& state, std::size_t models, std::size_t depth,
+                  std::size_t width) {
+  ad::blas::set_num_threads(1);
+  const GasData& data = gas();
+  nn::DeepLinearOptions o;
+  o.input_dim = data.x.cols();
+  o.depth = depth;
+  o.width = width;
+  std::vector<std::unique_ptr<nn::DeepLinear<double>>> nets;
+  std::vector<std::unique_ptr<optim::GD<double>>> opts;
+  for (std::size_t i = 0; i < models; ++i) {
+    nets.push_back(std::make_unique<nn::DeepLinear<double>>(o));
+    opts.push_back(std::make_unique<optim::GD<double>>(nets.back()->parameters(),
+                                                       optim::GDOptions{.lr = 1e-5}));
+  }
+  ad::Tape<double> tape;
+  for (auto _ : state) {
+    tape.clear();
+    std::vector<ad::Var<double>> rows;
+    for (auto& net : nets) rows.push_back(net->record_end_to_end(tape));
+    auto v = rows.size() == 1 ? rows[0] : ad::stack_rows(rows);
+    auto losses = nn::lp_regression_losses(tape.input(data.x), v, tape.input(data.y), 4);
+    for (auto& opt : opts) opt->zero_grad();
+    tape.backward(ad::sum(losses));
+    for (auto& opt : opts) opt->step();
+    benchmark::DoNotOptimize(losses.value()[0]);
+  }
+}
+
+void BM_linear_fused(benchmark::State& state) {
+  linear_fused(state, 1, static_cast<std::size_t>(state.range(0)),
+               static_cast<std::size_t>(state.range(1)));
+}
+BENCHMARK(BM_linear_fused)->Args({1, 1})->Args({3, 1})->Unit(benchmark::kMicrosecond);
+
+void BM_linear_grid(benchmark::State& state) {
+  linear_fused(state, static_cast<std::size_t>(state.range(0)), 3, 1);
+}
+BENCHMARK(BM_linear_grid)->Arg(5)->Arg(10)->Unit(benchmark::kMicrosecond);
+
 void BM_linear_hand(benchmark::State& state) {
   ad::blas::set_num_threads(1);
   const GasData& data = gas();
@@ -83,6 +133,57 @@ void BM_linear_hand(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_linear_hand)->Unit(benchmark::kMicrosecond);
+
+// The bare computation under a grid iteration, K stacked models, l4, no tape: residuals,
+// powers and gradients, the way the tape did it before nn::lp_regression_losses (two BLAS
+// GEMMs around an elementwise pass; dgemv for K = 1) against the fused kernel.
+struct Stack {
+  std::size_t m, d, models;
+  std::vector<double> v, r, g, loss;
+  explicit Stack(std::size_t models_)
+      : m(gas().x.rows()),
+        d(gas().x.cols()),
+        models(models_),
+        v(models * d, 0.01),
+        r(m * models),
+        g(models * d),
+        loss(models) {}
+};
+
+void BM_lp_blas(benchmark::State& state) {
+  ad::blas::set_num_threads(1);
+  const GasData& data = gas();
+  Stack s(static_cast<std::size_t>(state.range(0)));
+  const std::size_t m = s.m, d = s.d, n = s.models;
+  for (auto _ : state) {
+    // R[m,K] = X·Vᵀ; R <- R - y; loss = Σ R⁴; R <- R³/m; G[K,d] = Rᵀ·X
+    ad::blas::gemm(ad::Transpose::no, ad::Transpose::yes, m, n, d, 1.0, data.x.data(), s.v.data(),
+                   0.0, s.r.data());
+    std::fill(s.loss.begin(), s.loss.end(), 0.0);
+    for (std::size_t i = 0; i < m; ++i)
+      for (std::size_t c = 0; c < n; ++c) {
+        const double e = s.r[i * n + c] - data.y[i], e3 = e * e * e;
+        s.loss[c] += e3 * e;
+        s.r[i * n + c] = e3 / double(m);
+      }
+    ad::blas::gemm(ad::Transpose::yes, ad::Transpose::no, n, d, m, 1.0, s.r.data(), data.x.data(),
+                   0.0, s.g.data());
+    benchmark::DoNotOptimize(s.g.data());
+  }
+}
+BENCHMARK(BM_lp_blas)->Arg(1)->Arg(5)->Arg(10)->Unit(benchmark::kMicrosecond);
+
+void BM_lp_kernel(benchmark::State& state) {
+  const GasData& data = gas();
+  Stack s(static_cast<std::size_t>(state.range(0)));
+  for (auto _ : state) {
+    nn::lp_regression_kernel(data.x.data(), s.m, s.d, s.v.data(), s.models, data.y.data(), 1, 4,
+                             s.loss.data(), s.g.data());
+    benchmark::DoNotOptimize(s.g.data());
+  }
+  state.SetLabel(nn::kernel_isa_name(nn::best_kernel_isa()));
+}
+BENCHMARK(BM_lp_kernel)->Arg(1)->Arg(5)->Arg(10)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 

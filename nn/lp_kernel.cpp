@@ -60,9 +60,8 @@ struct Args {
 // ---- forward: the residuals' dot products -------------------------------------------------
 
 // x[MR rows, d] · v[NR rows, d]ᵀ -> r[NR, MR] (transposed: model c's results at r + c·ldr).
-// Each of the MR·NR sums runs over
-// the columns in vectors of W, then adds the W lanes in order, then the d mod W last columns:
-// the same order whatever MR and NR are.
+// Each of the MR·NR sums runs over the columns in vectors of W, then adds the W lanes in order,
+// then the d mod W last columns: the same order whatever MR and NR are.
 template <typename T, int W, int MR, int NR>
 OVERPARAM_INLINE void dots(const T* x, std::size_t d, const T* v, T* r, std::size_t ldr) {
   using V = Vec<T, W>;
