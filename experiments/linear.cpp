@@ -145,9 +145,10 @@ struct Model {
 
 // Trains one model per rate, all from the same initialization, together: each iteration stacks
 // the models' end-to-end matrices into V [K·k, d] and meets the data once, in one pass over X
-// that computes every model's loss and gradient (nn::lp_regression_losses), where K separate
-// runs would make 2K passes. The models do not interact, and the fused op's arithmetic does not
-// depend on the stack, so each one follows exactly the path of a run of its own (bit for bit).
+// that computes every model's loss and gradient (nn::LpRegression; for p = 2 from XᵀX, without
+// a pass), where K separate runs would make 2K passes. The models do not interact, and the fused
+// op's arithmetic does not depend on the stack, so each one follows exactly the path of a run of
+// its own (bit for bit).
 // A model that diverges leaves the stack; the others go on.
 template <typename T>
 std::vector<LinearResult> train(const Problem& problem, const LinearConfig& c,
@@ -201,6 +202,7 @@ std::vector<LinearResult> train(const Problem& problem, const LinearConfig& c,
   std::vector<std::size_t> active;  // the models still training, in stack order
   for (std::size_t i = 0; i < models.size(); ++i) active.push_back(i);
 
+  const nn::LpRegression<T> regression(X, Y1, problem.p);  // for p = 2, XᵀX etc. once
   ad::Tape<T> tape;
   for (std::size_t it = 0; !active.empty(); ++it) {
     // Forward: V = [W_e of each active model] [K·k, d], and every model's loss
@@ -211,7 +213,7 @@ std::vector<LinearResult> train(const Problem& problem, const LinearConfig& c,
       rows.push_back(e2e ? tape.param(*models[i].end_to_end)
                          : models[i].net->record_end_to_end(tape));
     auto v = rows.size() == 1 ? rows[0] : ad::stack_rows(rows);
-    auto losses = nn::lp_regression_losses(tape.input(X), v, tape.input(Y1), problem.p);
+    auto losses = regression.losses(v);
 
     bool changed = false;
     const bool stop = interrupted() != 0;  // Ctrl-C: log this iteration and end every run here

@@ -3,6 +3,8 @@
 // by hand, for speed: see nn/lp_kernel.hpp).
 #pragma once
 
+#include <vector>
+
 #include "autodiff/tape.hpp"
 
 namespace nn {
@@ -26,5 +28,35 @@ ad::Var<T> lp_loss(ad::Var<T> yhat, ad::Var<T> y, int p);
 // std::invalid_argument naming the shapes otherwise.
 template <typename T>
 ad::Var<T> lp_regression_losses(ad::Var<T> x, ad::Var<T> v, ad::Var<T> y, int p);
+
+// An l_p regression problem prepared for many steps: data X[m,d], targets Y[m,k] and p, copied
+// in. losses(V) is lp_regression_losses(X, V, Y, p) with the data kept off the tape. For p = 2
+// it needs no pass over X at all: the constructor computes XᵀX [d,d], XᵀY and Σ_i Y[i,c]² once
+// (O(m·d²)), and each step costs O(K·k·d²) (nn::lp_gram_kernel):
+//   L[a] = Σ_c (V_q·XᵀX·V_qᵀ - 2·V_q·(XᵀY)_c + Y_cᵀY_c) / (2m),  dL[a]/dV_q = (V_q·XᵀX - (XᵀY)_cᵀ)
+//   / m
+// for the rows q = a·k + c of model a. Equal to the residual form to rounding; the loss, a small
+// difference of larger terms, keeps about one digit fewer.
+template <typename T>
+class LpRegression {
+ public:
+  // Requires: X and Y of rank 2 with the same number m >= 1 of rows, k >= 1 columns in Y, p even
+  // and >= 2 (std::invalid_argument naming them otherwise).
+  LpRegression(ad::Tensor<T> x, ad::Tensor<T> y, int p);
+
+  // V[K·k,d] -> L[K] on v's tape, as lp_regression_losses. Requires: V [K·k,d], K >= 1.
+  ad::Var<T> losses(ad::Var<T> v) const;
+
+  const ad::Tensor<T>& x() const { return x_; }
+  const ad::Tensor<T>& y() const { return y_; }
+  int p() const { return p_; }
+
+ private:
+  ad::Tensor<T> x_, y_;
+  int p_;
+  std::vector<double> gram_;  // p = 2: XᵀX [d,d]
+  std::vector<double> xty_;   // p = 2: (XᵀY)ᵀ [k,d]
+  std::vector<double> yty_;   // p = 2: Σ_i Y[i,c]² [k]
+};
 
 }  // namespace nn

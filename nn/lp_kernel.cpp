@@ -244,11 +244,60 @@ OVERPARAM_INLINE void run(const Args<T>& a) {
   }
 }
 
+// ---- p = 2 from the Gram matrix --------------------------------------------------------------
+
+template <typename T>
+struct GramArgs {
+  const double* gram;
+  const double* b;
+  const double* s;
+  std::size_t m, d;
+  const T* v;
+  std::size_t n, k;
+  double* loss;
+  T* grad;
+};
+
+// See lp_gram_kernel in lp_kernel.hpp. U = V·XᵀX one row of XᵀX at a time, for every row of V
+// (u_q[j] adds the rows of XᵀX in order, whatever n is); the loops vectorize over j.
+template <typename T>
+OVERPARAM_INLINE void run_gram(const GramArgs<T>& a) {
+  const std::size_t d = a.d, n = a.n, k = a.k;
+  std::vector<double> u(n * d, 0.0), vd(n * d);
+  for (std::size_t t = 0; t < n * d; ++t) vd[t] = double(a.v[t]);
+  for (std::size_t i = 0; i < d; ++i) {
+    const double* g = a.gram + i * d;
+    for (std::size_t q = 0; q < n; ++q) {
+      const double vqi = vd[q * d + i];
+      double* uq = u.data() + q * d;
+      for (std::size_t j = 0; j < d; ++j) uq[j] += vqi * g[j];
+    }
+  }
+  const double inv_m = 1.0 / double(a.m);
+  for (std::size_t q = 0; q < n; ++q) {
+    const double* vq = vd.data() + q * d;
+    const double* uq = u.data() + q * d;
+    const double* bc = a.b + (q % k) * d;
+    double quadratic = 0, linear = 0;
+    for (std::size_t j = 0; j < d; ++j) {
+      quadratic += vq[j] * uq[j];
+      linear += vq[j] * bc[j];
+    }
+    a.loss[q] = quadratic - 2 * linear + a.s[q % k];
+    if (a.grad)
+      for (std::size_t j = 0; j < d; ++j) a.grad[q * d + j] = T((uq[j] - bc[j]) * inv_m);
+  }
+}
+
 // One entry point per instruction set. The tile sizes keep the accumulators within the
 // registers: 32 vector registers with AVX-512, 16 with AVX2 and SSE2.
 template <typename T>
 void run_generic(const Args<T>& a) {
   run<T, Tiles<16 / sizeof(T), 2, 2, 4>>(a);
+}
+template <typename T>
+void run_gram_generic(const GramArgs<T>& a) {
+  run_gram(a);
 }
 #if OVERPARAM_LP_X86
 template <typename T>
@@ -256,8 +305,16 @@ __attribute__((target("avx2,fma"))) void run_avx2(const Args<T>& a) {
   run<T, Tiles<32 / sizeof(T), 2, 2, 6>>(a);
 }
 template <typename T>
+__attribute__((target("avx2,fma"))) void run_gram_avx2(const GramArgs<T>& a) {
+  run_gram(a);
+}
+template <typename T>
 __attribute__((target("avx512f,fma"))) void run_avx512(const Args<T>& a) {
   run<T, Tiles<64 / sizeof(T), 4, 4, 6>>(a);
+}
+template <typename T>
+__attribute__((target("avx512f,fma"))) void run_gram_avx512(const GramArgs<T>& a) {
+  run_gram(a);
 }
 #endif
 
@@ -313,11 +370,33 @@ void lp_regression_kernel(const T* x, std::size_t m, std::size_t d, const T* v, 
   }
 }
 
+template <typename T>
+void lp_gram_kernel(const double* gram, const double* b, const double* s, std::size_t m,
+                    std::size_t d, const T* v, std::size_t n, std::size_t k, double* loss, T* grad,
+                    KernelIsa isa) {
+  const GramArgs<T> a{gram, b, s, m, d, v, n, k, loss, grad};
+  switch (isa) {
+#if OVERPARAM_LP_X86
+    case KernelIsa::avx512:
+      return run_gram_avx512(a);
+    case KernelIsa::avx2:
+      return run_gram_avx2(a);
+#endif
+    default:
+      return run_gram_generic(a);
+  }
+}
+
 template void lp_regression_kernel(const float*, std::size_t, std::size_t, const float*,
                                    std::size_t, const float*, std::size_t, int, double*, float*,
                                    KernelIsa);
 template void lp_regression_kernel(const double*, std::size_t, std::size_t, const double*,
                                    std::size_t, const double*, std::size_t, int, double*, double*,
                                    KernelIsa);
+
+template void lp_gram_kernel(const double*, const double*, const double*, std::size_t, std::size_t,
+                             const float*, std::size_t, std::size_t, double*, float*, KernelIsa);
+template void lp_gram_kernel(const double*, const double*, const double*, std::size_t, std::size_t,
+                             const double*, std::size_t, std::size_t, double*, double*, KernelIsa);
 
 }  // namespace nn

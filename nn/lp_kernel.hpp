@@ -38,4 +38,17 @@ void lp_regression_kernel(const T* x, std::size_t m, std::size_t d, const T* v, 
                           const T* y, std::size_t k, int p, double* loss, T* grad,
                           KernelIsa isa = best_kernel_isa());
 
+// The same for p = 2 without reading X: from the Gram matrix XᵀX [d,d], XᵀY stored transposed
+// as B [k,d] (row c = X's columns against Y's column c) and s[k] = Σ_i Y[i,c]², all in double
+// and computed once for all steps. For every row q of V, with c = q mod k and u = V_q·XᵀX:
+//   loss[q] = V_q·u - 2·V_q·B_c + s[c]       (= Σ_i r_iq², not divided by 2m)
+//   grad[q] = (u - B_c) / m                   (only when grad is not null)
+// n·d² multiply-adds instead of 2·n·m·d. The loss loses about one digit to cancellation (the
+// terms are of the size of s[c], the result may be much smaller); the gradient does not.
+// Requires: as lp_regression_kernel, with gram, b and s of the sizes above.
+template <typename T>
+void lp_gram_kernel(const double* gram, const double* b, const double* s, std::size_t m,
+                    std::size_t d, const T* v, std::size_t n, std::size_t k, double* loss, T* grad,
+                    KernelIsa isa = best_kernel_isa());
+
 }  // namespace nn

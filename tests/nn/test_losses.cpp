@@ -49,6 +49,29 @@ LossAndGrad run_fused(const Tensor<double>& x, const Tensor<double>& v, const Te
   return out;
 }
 
+// nn::LpRegression's losses of V, the data cast to T (the regression object may go: the node
+// keeps what its backward needs).
+template <typename T>
+ad::Var<T> prepared(ad::Var<T> v, const Tensor<double>& x, const Tensor<double>& y, int p) {
+  const nn::LpRegression<T> regression(x.template cast<T>(), y.template cast<T>(), p);
+  return regression.losses(v);
+}
+
+// The same through nn::LpRegression (for p = 2, from the Gram matrices).
+template <typename T>
+LossAndGrad run_prepared(const Tensor<double>& x, const Tensor<double>& v, const Tensor<double>& y,
+                         int p) {
+  const nn::LpRegression<T> regression(x.template cast<T>(), y.template cast<T>(), p);
+  ad::Tape<T> tape;
+  auto vv = tape.variable(v.template cast<T>());
+  auto losses = regression.losses(vv);
+  tape.backward(ad::sum(losses));
+  LossAndGrad out;
+  for (T l : losses.value()) out.loss.push_back(double(l));
+  out.grad = vv.grad().template cast<double>();
+  return out;
+}
+
 // The same from the composition the fused op replaces, model by model:
 // lp_loss(matmul(X, V_a, no, yes), Y, p) and its gradient.
 template <typename T>
@@ -116,6 +139,36 @@ TEST_CASE("lp_regression_losses: equals lp_loss of each model's predictions, val
       }
 }
 
+TEST_CASE("LpRegression: equals lp_loss of each model's predictions, p = 2 from XᵀX included",
+          "[nn]") {
+  for (int p : {2, 4})
+    for (std::size_t k : {1u, 3u})
+      for (std::size_t models : {1u, 5u}) {
+        INFO("p " << p << ", k " << k << ", K " << models);
+        const Problem pr = problem(37, 11, k, models, unsigned(p * 100 + k * 10 + models));
+        const LossAndGrad reference = run_composed<double>(pr.x, pr.v, pr.y, p);
+        const LossAndGrad got = run_prepared<double>(pr.x, pr.v, pr.y, p);
+        REQUIRE(got.loss.size() == models);
+        for (std::size_t a = 0; a < models; ++a)
+          CHECK(got.loss[a] == Approx(reference.loss[a]).epsilon(1e-13));
+        CHECK(max_relative_error(got.grad, reference.grad) < 1e-13);
+
+        const LossAndGrad got32 = run_prepared<float>(pr.x, pr.v, pr.y, p);
+        for (std::size_t a = 0; a < models; ++a)
+          CHECK(got32.loss[a] == Approx(reference.loss[a]).epsilon(1e-5));
+        CHECK(max_relative_error(got32.grad, reference.grad) < 1e-5);
+      }
+}
+
+TEST_CASE("LpRegression: backward matches finite differences, p = 2 and 4", "[nn][gradcheck]") {
+  for (int p : {2, 4}) {
+    INFO("p " << p);
+    const Problem pr = problem(9, 4, 2, 3, unsigned(p + 20));
+    auto build = [&](auto&, const auto& xs) { return prepared(xs[0], pr.x, pr.y, p); };
+    CHECK_GRADIENTS(build, std::vector{pr.v});
+  }
+}
+
 TEST_CASE("lp_regression_losses: backward matches finite differences", "[nn][gradcheck]") {
   for (int p : {2, 4}) {
     INFO("p " << p);
@@ -146,6 +199,28 @@ TEST_CASE("lp_regression_kernel: a model's results do not depend on the stack it
                                  &alone_loss, alone_grad.data(), isa);
         CHECK(bits_equal(&alone_loss, &loss[q], 1));
         CHECK(bits_equal(alone_grad.data(), grad.data() + q * d, d));
+      }
+      if (p == 2) {  // the Gram form, alone or stacked
+        std::vector<double> gram(d * d), xty(d), yty(1);
+        for (std::size_t i = 0; i < m; ++i) {
+          yty[0] += pr.y[i] * pr.y[i];
+          for (std::size_t j = 0; j < d; ++j) {
+            xty[j] += pr.x.at(i, j) * pr.y[i];
+            for (std::size_t t = 0; t < d; ++t) gram[j * d + t] += pr.x.at(i, j) * pr.x.at(i, t);
+          }
+        }
+        std::vector<double> gloss(n), ggrad(n * d);
+        nn::lp_gram_kernel(gram.data(), xty.data(), yty.data(), m, d, pr.v.data(), n, 1,
+                           gloss.data(), ggrad.data(), isa);
+        for (std::size_t q = 0; q < n; ++q) {
+          double alone_loss = 0;
+          std::vector<double> alone_grad(d);
+          nn::lp_gram_kernel(gram.data(), xty.data(), yty.data(), m, d, pr.v.data() + q * d, 1, 1,
+                             &alone_loss, alone_grad.data(), isa);
+          CHECK(bits_equal(&alone_loss, &gloss[q], 1));
+          CHECK(bits_equal(alone_grad.data(), ggrad.data() + q * d, d));
+          CHECK(gloss[q] == Approx(loss[q]).epsilon(1e-12));
+        }
       }
       double no_grad_loss[n];
       nn::lp_regression_kernel(pr.x.data(), m, d, pr.v.data(), n, pr.y.data(), 1, p, no_grad_loss,
@@ -192,6 +267,17 @@ TEST_CASE("lp_regression_losses: under NoGradGuard, the same values and no backw
   auto losses = fused(tape, tape.variable(pr.v), pr.x, pr.y, 4);
   for (std::size_t a = 0; a < 3; ++a) CHECK(losses.value()[a] == with_grad.loss[a]);
   CHECK_FALSE(losses.requires_grad());
+}
+
+TEST_CASE("LpRegression: data of mismatched shapes, and odd p, are refused", "[nn][errors]") {
+  CHECK_THROWS_WITH(nn::LpRegression<double>(Tensor<double>({4, 3}), Tensor<double>({3, 1}), 2),
+                    Catch::Contains("X is [4,3] and Y is [3,1]"));
+  CHECK_THROWS_WITH(nn::LpRegression<double>(Tensor<double>({4, 3}), Tensor<double>({4, 1}), 5),
+                    Catch::Contains("p must be an even integer"));
+  const nn::LpRegression<double> regression(Tensor<double>({4, 3}), Tensor<double>({4, 2}), 2);
+  ad::Tape<double> tape;
+  CHECK_THROWS_WITH(regression.losses(tape.variable(Tensor<double>({3, 3}))),
+                    Catch::Contains("V is [3,3]"));
 }
 
 TEST_CASE("lp_regression_losses: bad shapes, a gradient into the data and odd p are refused",
