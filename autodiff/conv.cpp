@@ -206,10 +206,13 @@ void col2im_add(const Geometry& g, T* cols, T* dx) {
 // 0.2 ms each for MNIST's second layer): OpenBLAS would split each one between its threads and
 // wait for them, hundreds of times per step, and leave im2col and col2im to one thread, where
 // whole images shared out keep every thread busy from start to end. `body` must not throw.
+std::size_t image_parts(std::size_t n) {  // how many ranges for_image_ranges makes of n images
+  return std::clamp<std::size_t>(std::size_t(std::max(blas::num_threads(), 1)), 1, n);
+}
 template <typename Body>
 void for_image_ranges(std::size_t n, const Body& body) {
   const int blas_threads = blas::num_threads();
-  const std::size_t parts = std::clamp<std::size_t>(std::size_t(std::max(blas_threads, 1)), 1, n);
+  const std::size_t parts = image_parts(n);
   if (parts == 1) {
     body(std::size_t{0}, n, std::size_t{0});
     return;
@@ -238,8 +241,7 @@ Var<T> conv2d_impl(Var<T> x, Var<T> w, const Var<T>* bias, Conv2dOptions options
   const T* W = w.value().data();
   const T* B = bias ? bias->value().data() : nullptr;
   auto y = Tensor<T>::uninitialized({g.n, g.o, g.oh, g.ow});
-  const std::size_t parts = std::size_t(std::max(blas::num_threads(), 1));
-  auto cols = Tensor<T>::uninitialized({parts, patch, pixels});  // one buffer per thread
+  auto cols = Tensor<T>::uninitialized({image_parts(g.n), patch, pixels});  // one per thread
   for_image_ranges(g.n, [&](std::size_t first, std::size_t last, std::size_t part) {
     T* cols_part = cols.data() + part * patch * pixels;
     for (std::size_t n = first; n < last; ++n) {
@@ -266,11 +268,10 @@ Var<T> conv2d_impl(Var<T> x, Var<T> w, const Var<T>* bias, Conv2dOptions options
     const T* W = w.value().data();
     // Per thread: cols and dcols for one image, and (after the first thread, which adds into dw
     // itself) a partial dW, added into dw at the end.
-    const std::size_t parts = std::size_t(std::max(blas::num_threads(), 1));
+    const std::size_t parts = image_parts(g.n);
     auto cols = Tensor<T>::uninitialized({parts, want_dw ? patch * pixels : 0});
     auto dcols = Tensor<T>::uninitialized({parts, want_dx ? patch * pixels : 0});
     auto dw_parts = Tensor<T>::uninitialized({parts, want_dw ? g.o * patch : 0});
-    std::vector<char> part_used(parts, 0);
     for_image_ranges(g.n, [&](std::size_t first, std::size_t last, std::size_t part) {
       T* cols_part = cols.data() + part * cols.shape()[1];
       T* dcols_part = dcols.data() + part * dcols.shape()[1];
@@ -290,12 +291,10 @@ Var<T> conv2d_impl(Var<T> x, Var<T> w, const Var<T>* bias, Conv2dOptions options
           col2im_add(g, dcols_part, dx + n * g.image());
         }
       }
-      part_used[part] = first < last;
     });
-    if (want_dw) {
+    if (want_dw) {  // every part has at least one image
       for (std::size_t part = 1; part < parts; ++part)
-        if (part_used[part])
-          blas::axpy(g.o * patch, T{1}, dw_parts.data() + part * g.o * patch, dw);
+        blas::axpy(g.o * patch, T{1}, dw_parts.data() + part * g.o * patch, dw);
     }
     if (has_bias && b.requires_grad()) {  // db[o] += sum over n and pixels of dy[n,o,:,:]
       // sums[N·O] = dy[N·O, OH·OW] · 1: every channel plane of every image summed by one gemv.
