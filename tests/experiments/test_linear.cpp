@@ -9,6 +9,7 @@
 #include "autodiff/autodiff.hpp"
 #include "experiments/linear.hpp"
 #include "experiments/optimum.hpp"
+#include "files.hpp"
 #include "gradcheck.hpp"
 
 using experiments::LinearConfig;
@@ -58,13 +59,6 @@ ad::Tensor<double> product(const std::vector<ad::Tensor<double>>& layers) {
     e = next;
   }
   return e;
-}
-
-std::string temp_dir(const std::string& name) {
-  auto dir = std::filesystem::temp_directory_path() /
-             ("overparam-test-" + name + "-" + std::to_string(std::random_device{}()));
-  std::filesystem::create_directories(dir);
-  return dir.string();
 }
 
 }  // namespace

@@ -10,19 +10,13 @@
 
 #include "data_loaders/mnist.hpp"
 #include "experiments/mnist.hpp"
+#include "files.hpp"
 #include "optim/schedule.hpp"
 #include "tiny_mnist.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string temp_dir(const std::string& name) {
-  auto dir = fs::temp_directory_path() /
-             ("overparam-test-" + name + "-" + std::to_string(std::random_device{}()));
-  fs::create_directories(dir);
-  return dir.string();
-}
 
 // Runs a command with the given arguments (argv[0] is the command's name), capturing stdout
 // and stderr.
@@ -50,13 +44,6 @@ Outcome run(int (*command)(int, char**), std::vector<std::string> args) {
   o.out = out.str();
   o.err = err.str();
   return o;
-}
-
-std::string read(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 std::size_t count_lines(const std::string& text) {

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "files.hpp"
 #include "process.hpp"
 #include "tiny_mnist.hpp"
 
@@ -22,20 +23,6 @@ using test_process::Outcome;
 using test_process::run_overparam;
 
 namespace {
-
-std::string temp_dir(const std::string& name) {
-  auto dir = fs::temp_directory_path() /
-             ("overparam-reliability-" + name + "-" + std::to_string(std::random_device{}()));
-  fs::create_directories(dir);
-  return dir.string();
-}
-
-std::string read(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::vector<std::string> lines(const std::string& text) {
   std::vector<std::string> out;
