@@ -1,6 +1,7 @@
 #include "autodiff/conv.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <stdexcept>
 #include <string>
@@ -200,28 +201,34 @@ void col2im_add(const Geometry& g, T* cols, T* dx) {
   }
 }
 
-// Runs body(first, last, part) on contiguous ranges of the images [0, n), one range per thread
-// OpenBLAS may use (blas::num_threads()), each on a thread of its own, with OpenBLAS itself kept
-// to one thread meanwhile (and restored after). A convolution's per-image gemms are small (about
-// 0.2 ms each for MNIST's second layer): OpenBLAS would split each one between its threads and
-// wait for them, hundreds of times per step, and leave im2col and col2im to one thread, where
-// whole images shared out keep every thread busy from start to end. `body` must not throw.
-std::size_t image_parts(std::size_t n) {  // how many ranges for_image_ranges makes of n images
-  return std::clamp<std::size_t>(std::size_t(std::max(blas::num_threads(), 1)), 1, n);
+// Runs body(range, part) for range = 0 .. ranges - 1 (a convolution's images, one by one or a
+// run of them at a time) on as many threads as OpenBLAS may use (blas::num_threads(), at most
+// `ranges`), `part` naming the thread (0 is the calling one), with OpenBLAS itself kept to one
+// thread meanwhile (and restored after). A convolution's per-image gemms are small (about 0.2 ms
+// each for MNIST's second layer): OpenBLAS would split each one between its threads and wait
+// for them, hundreds of times per step, and leave im2col and col2im to one thread, where whole
+// images shared out keep every thread busy from start to end. Each thread takes the next range
+// not yet taken, so a thread slowed down (by another program on its core) takes fewer, instead
+// of the others waiting for it. `body` must not throw.
+std::size_t threads_for(std::size_t ranges) {  // how many threads for_ranges uses
+  return std::clamp<std::size_t>(std::size_t(std::max(blas::num_threads(), 1)), 1, ranges);
 }
 template <typename Body>
-void for_image_ranges(std::size_t n, const Body& body) {
+void for_ranges(std::size_t ranges, const Body& body) {
   const int blas_threads = blas::num_threads();
-  const std::size_t parts = image_parts(n);
+  const std::size_t parts = threads_for(ranges);
+  std::atomic<std::size_t> next{0};
+  auto work = [&](std::size_t part) {
+    for (std::size_t range = next++; range < ranges; range = next++) body(range, part);
+  };
   if (parts == 1) {
-    body(std::size_t{0}, n, std::size_t{0});
+    work(0);
     return;
   }
   blas::set_num_threads(1);
   std::vector<std::thread> workers;
-  for (std::size_t part = 1; part < parts; ++part)
-    workers.emplace_back(body, n * part / parts, n * (part + 1) / parts, part);
-  body(std::size_t{0}, n / parts, std::size_t{0});
+  for (std::size_t part = 1; part < parts; ++part) workers.emplace_back(work, part);
+  work(0);
   for (std::thread& worker : workers) worker.join();
   blas::set_num_threads(blas_threads);
 }
@@ -231,7 +238,7 @@ void for_image_ranges(std::size_t n, const Body& body) {
 // for the cache (800 x 196 floats for MNIST's second layer) while each gemm is still large
 // (64 x 196 x 800). Backward recomputes cols instead of keeping the whole batch's (40 MB there):
 // im2col costs a tenth of the gemm it feeds. The images are shared out between threads
-// (for_image_ranges), each with its own cols buffer.
+// (for_ranges), each with its own cols buffer.
 template <typename T>
 Var<T> conv2d_impl(Var<T> x, Var<T> w, const Var<T>* bias, Conv2dOptions options) {
   // x[N,C,H,W] ⋆ w[O,C,KH,KW] + b[O] -> y[N,O,OH,OW]
@@ -241,19 +248,17 @@ Var<T> conv2d_impl(Var<T> x, Var<T> w, const Var<T>* bias, Conv2dOptions options
   const T* W = w.value().data();
   const T* B = bias ? bias->value().data() : nullptr;
   auto y = Tensor<T>::uninitialized({g.n, g.o, g.oh, g.ow});
-  auto cols = Tensor<T>::uninitialized({image_parts(g.n), patch, pixels});  // one per thread
-  for_image_ranges(g.n, [&](std::size_t first, std::size_t last, std::size_t part) {
+  auto cols = Tensor<T>::uninitialized({threads_for(g.n), patch, pixels});  // one per thread
+  for_ranges(g.n, [&](std::size_t n, std::size_t part) {                    // image by image
     T* cols_part = cols.data() + part * patch * pixels;
-    for (std::size_t n = first; n < last; ++n) {
-      T* y_n = y.data() + n * g.o * pixels;
-      if (B) {  // start each output channel at its bias; the gemm adds onto it (beta = 1)
-        for (std::size_t o = 0; o < g.o; ++o) std::fill_n(y_n + o * pixels, pixels, B[o]);
-      }
-      im2col(g, X + n * g.image(), cols_part);
-      // y_n[O, OH·OW] (+)= W[O, C·KH·KW] · cols[C·KH·KW, OH·OW]
-      blas::gemm(Transpose::no, Transpose::no, g.o, pixels, patch, T{1}, W, cols_part,
-                 B ? T{1} : T{0}, y_n);
+    T* y_n = y.data() + n * g.o * pixels;
+    if (B) {  // start each output channel at its bias; the gemm adds onto it (beta = 1)
+      for (std::size_t o = 0; o < g.o; ++o) std::fill_n(y_n + o * pixels, pixels, B[o]);
     }
+    im2col(g, X + n * g.image(), cols_part);
+    // y_n[O, OH·OW] (+)= W[O, C·KH·KW] · cols[C·KH·KW, OH·OW]
+    blas::gemm(Transpose::no, Transpose::no, g.o, pixels, patch, T{1}, W, cols_part,
+               B ? T{1} : T{0}, y_n);
   });
 
   const bool has_bias = bias != nullptr;
@@ -262,39 +267,45 @@ Var<T> conv2d_impl(Var<T> x, Var<T> w, const Var<T>* bias, Conv2dOptions options
     const std::size_t patch = g.patch(), pixels = g.pixels();
     const bool want_dx = x.requires_grad(), want_dw = w.requires_grad();
     T* dx = want_dx ? x.grad_accumulator().data() : nullptr;  // zeroed: col2im adds into it
-    T beta = 0;
-    T* dw = want_dw ? w.grad_accumulator(beta).data() : nullptr;
     const T* X = x.value().data();
     const T* W = w.value().data();
-    // Per thread: cols and dcols for one image, and (after the first thread, which adds into dw
-    // itself) a partial dW, added into dw at the end.
-    const std::size_t parts = image_parts(g.n);
+    // Per thread: cols and dcols for one image. dW is summed over a fixed split of the batch
+    // into `ranges` runs of images, one partial sum per run, added in order at the end: the
+    // same sums in the same order whichever thread took which run, so the result does not
+    // depend on the threads.
+    const std::size_t ranges = std::min<std::size_t>(g.n, 8), parts = threads_for(ranges);
     auto cols = Tensor<T>::uninitialized({parts, want_dw ? patch * pixels : 0});
     auto dcols = Tensor<T>::uninitialized({parts, want_dx ? patch * pixels : 0});
-    auto dw_parts = Tensor<T>::uninitialized({parts, want_dw ? g.o * patch : 0});
-    for_image_ranges(g.n, [&](std::size_t first, std::size_t last, std::size_t part) {
-      T* cols_part = cols.data() + part * cols.shape()[1];
-      T* dcols_part = dcols.data() + part * dcols.shape()[1];
-      T* dw_part = part == 0 ? dw : dw_parts.data() + part * dw_parts.shape()[1];
-      T beta_part = part == 0 ? beta : T{0};
+    auto dw_ranges = Tensor<T>::uninitialized({ranges, want_dw ? g.o * patch : 0});
+    for_ranges(ranges, [&](std::size_t range, std::size_t part) {
+      const std::size_t first = g.n * range / ranges, last = g.n * (range + 1) / ranges;
+      T* dw_range = dw_ranges.data() + range * dw_ranges.shape()[1];
       for (std::size_t n = first; n < last; ++n) {
         const T* dy_n = dy.data() + n * g.o * pixels;
         if (want_dw) {  // dW[O, C·KH·KW] += dy_n[O, OH·OW] · cols_nᵀ
+          T* cols_part = cols.data() + part * patch * pixels;
           im2col(g, X + n * g.image(), cols_part);
           blas::gemm(Transpose::no, Transpose::yes, g.o, patch, pixels, T{1}, dy_n, cols_part,
-                     beta_part, dw_part);
-          beta_part = T{1};
+                     n == first ? T{0} : T{1}, dw_range);
         }
         if (want_dx) {  // dcols[C·KH·KW, OH·OW] = Wᵀ · dy_n, then dx_n += col2im(dcols)
+          T* dcols_part = dcols.data() + part * patch * pixels;
           blas::gemm(Transpose::yes, Transpose::no, patch, pixels, g.o, T{1}, W, dy_n, T{0},
                      dcols_part);
           col2im_add(g, dcols_part, dx + n * g.image());
         }
       }
     });
-    if (want_dw) {  // every part has at least one image
-      for (std::size_t part = 1; part < parts; ++part)
-        blas::axpy(g.o * patch, T{1}, dw_parts.data() + part * g.o * patch, dw);
+    if (want_dw) {  // dw (+)= the runs' partial sums, in order
+      T beta;
+      T* dw = w.grad_accumulator(beta).data();
+      for (std::size_t r = 0; r < ranges; ++r) {
+        const T* partial = dw_ranges.data() + r * g.o * patch;
+        if (beta == T{0} && r == 0)
+          std::copy_n(partial, g.o * patch, dw);
+        else
+          blas::axpy(g.o * patch, T{1}, partial, dw);
+      }
     }
     if (has_bias && b.requires_grad()) {  // db[o] += sum over n and pixels of dy[n,o,:,:]
       // sums[N·O] = dy[N·O, OH·OW] · 1: every channel plane of every image summed by one gemv.
