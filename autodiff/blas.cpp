@@ -2,6 +2,11 @@
 
 #include <cblas.h>
 
+#include <algorithm>
+#include <atomic>
+#include <thread>
+#include <vector>
+
 namespace ad::blas {
 
 namespace {
@@ -25,29 +30,92 @@ void gemv_raw(Transpose ta, std::size_t rows, std::size_t cols, double alpha, co
   cblas_dgemv(CblasRowMajor, flag(ta), as_int(rows), as_int(cols), alpha, a, as_int(cols), x, 1,
               beta, y, 1);
 }
-void gemm_raw(Transpose ta, Transpose tb, std::size_t m, std::size_t n, std::size_t k, float alpha,
-              const float* a, const float* b, float beta, float* c) {
+// C = alpha * op(A) * op(B) + beta * C with explicit leading dimensions (row strides), so that a
+// block of rows or columns of a product can be computed in place.
+void gemm_ld(Transpose ta, Transpose tb, std::size_t m, std::size_t n, std::size_t k, float alpha,
+             const float* a, std::size_t lda, const float* b, std::size_t ldb, float beta, float* c,
+             std::size_t ldc) {
   cblas_sgemm(CblasRowMajor, flag(ta), flag(tb), as_int(m), as_int(n), as_int(k), alpha, a,
-              as_int(ta == Transpose::yes ? m : k), b, as_int(tb == Transpose::yes ? k : n), beta,
-              c, as_int(n));
+              as_int(lda), b, as_int(ldb), beta, c, as_int(ldc));
 }
-void gemm_raw(Transpose ta, Transpose tb, std::size_t m, std::size_t n, std::size_t k, double alpha,
-              const double* a, const double* b, double beta, double* c) {
+void gemm_ld(Transpose ta, Transpose tb, std::size_t m, std::size_t n, std::size_t k, double alpha,
+             const double* a, std::size_t lda, const double* b, std::size_t ldb, double beta,
+             double* c, std::size_t ldc) {
   cblas_dgemm(CblasRowMajor, flag(ta), flag(tb), as_int(m), as_int(n), as_int(k), alpha, a,
-              as_int(ta == Transpose::yes ? m : k), b, as_int(tb == Transpose::yes ? k : n), beta,
-              c, as_int(n));
+              as_int(lda), b, as_int(ldb), beta, c, as_int(ldc));
 }
-void syrk_raw(Transpose ta, std::size_t n, std::size_t k, float alpha, const float* a, float beta,
-              float* c) {
-  cblas_ssyrk(CblasRowMajor, CblasUpper, flag(ta), as_int(n), as_int(k), alpha, a,
-              as_int(ta == Transpose::yes ? n : k), beta, c, as_int(n));
+void syrk_ld(Transpose ta, std::size_t n, std::size_t k, float alpha, const float* a,
+             std::size_t lda, float beta, float* c, std::size_t ldc) {
+  cblas_ssyrk(CblasRowMajor, CblasUpper, flag(ta), as_int(n), as_int(k), alpha, a, as_int(lda),
+              beta, c, as_int(ldc));
 }
-void syrk_raw(Transpose ta, std::size_t n, std::size_t k, double alpha, const double* a,
-              double beta, double* c) {
-  cblas_dsyrk(CblasRowMajor, CblasUpper, flag(ta), as_int(n), as_int(k), alpha, a,
-              as_int(ta == Transpose::yes ? n : k), beta, c, as_int(n));
+void syrk_ld(Transpose ta, std::size_t n, std::size_t k, double alpha, const double* a,
+             std::size_t lda, double beta, double* c, std::size_t ldc) {
+  cblas_dsyrk(CblasRowMajor, CblasUpper, flag(ta), as_int(n), as_int(k), alpha, a, as_int(lda),
+              beta, c, as_int(ldc));
+}
+
+// ---- threads ----
+
+int own_threads = 0;                    // Threading::own: its thread count; 0: Threading::openblas
+thread_local bool in_parallel = false;  // inside parallel_for: BLAS calls stay on this thread
+constexpr double split_work = 16e6;  // multiply-adds from which gemm and gram share out a product
+
+// Whether a product of `work` multiply-adds is shared out on our own threads.
+bool split(double work) {
+  return own_threads > 1 && !in_parallel && work >= split_work;
+}
+// How many blocks of rows or columns to share out: several per thread, for balance, each at
+// least 32 wide.
+std::size_t blocks(std::size_t extent) {
+  return std::clamp<std::size_t>(extent / 32, 1, 4 * std::size_t(own_threads));
 }
 }  // namespace
+
+void set_num_threads(int threads, Threading how) {
+  if (threads <= 0) return;
+  if (how == Threading::own) {
+    own_threads = threads;
+    openblas_set_num_threads(1);
+  } else {
+    own_threads = 0;
+    openblas_set_num_threads(threads);
+  }
+}
+int num_threads() {
+  return own_threads > 0 ? own_threads : openblas_get_num_threads();
+}
+Threading threading() {
+  return own_threads > 0 ? Threading::own : Threading::openblas;
+}
+
+std::size_t parallel_threads(std::size_t ranges) {
+  if (in_parallel) return 1;
+  return std::clamp<std::size_t>(std::size_t(std::max(num_threads(), 1)), 1, ranges);
+}
+
+void parallel_for(std::size_t ranges,
+                  const std::function<void(std::size_t range, std::size_t thread)>& body) {
+  const std::size_t threads = parallel_threads(ranges);
+  std::atomic<std::size_t> next{0};
+  auto work = [&](std::size_t thread) {
+    const bool outer = in_parallel;
+    in_parallel = true;
+    for (std::size_t range = next++; range < ranges; range = next++) body(range, thread);
+    in_parallel = outer;
+  };
+  if (threads <= 1) {
+    work(0);
+    return;
+  }
+  const int openblas_threads = openblas_get_num_threads();
+  if (openblas_threads > 1) openblas_set_num_threads(1);
+  std::vector<std::thread> workers;
+  for (std::size_t thread = 1; thread < threads; ++thread) workers.emplace_back(work, thread);
+  work(0);
+  for (std::thread& worker : workers) worker.join();
+  if (openblas_threads > 1) openblas_set_num_threads(openblas_threads);
+}
 
 template <typename T>
 void gram(Transpose ta, std::size_t n, std::size_t k, T alpha, const T* a, T beta, T* c) {
@@ -56,7 +124,24 @@ void gram(Transpose ta, std::size_t n, std::size_t k, T alpha, const T* a, T bet
     for (std::size_t i = 0; i < n * n; ++i) c[i] = beta == T{0} ? T{0} : beta * c[i];
     return;
   }
-  syrk_raw(ta, n, k, alpha, a, beta, c);
+  const std::size_t lda = ta == Transpose::yes ? n : k;
+  // Rows [r0, r1) of op(A): for A stored [K,N] (transposed), columns r0.. of it.
+  auto rows = [&](std::size_t r0) { return ta == Transpose::yes ? a + r0 : a + r0 * k; };
+  if (!split(0.5 * double(n) * double(n) * double(k))) {
+    syrk_ld(ta, n, k, alpha, a, lda, beta, c, n);
+  } else {
+    // Block b of rows [r0, r1) of the upper triangle: its diagonal block by syrk, the rest of
+    // its rows, C[r0:r1, r1:n] = op(A)[r0:r1] · op(A)[r1:n]ᵀ, by gemm.
+    const std::size_t count = blocks(n);
+    parallel_for(count, [&](std::size_t b, std::size_t) {
+      const std::size_t r0 = n * b / count, r1 = n * (b + 1) / count;
+      syrk_ld(ta, r1 - r0, k, alpha, rows(r0), lda, beta, c + r0 * n + r0, n);
+      if (r1 < n) {
+        gemm_ld(ta, flip(ta), r1 - r0, n - r1, k, alpha, rows(r0), lda, rows(r1), lda, beta,
+                c + r0 * n + r1, n);
+      }
+    });
+  }
   for (std::size_t i = 1; i < n; ++i)  // lower triangle: C[i,j] = C[j,i] for j < i
     for (std::size_t j = 0; j < i; ++j) c[i * n + j] = c[j * n + i];
 }
@@ -81,8 +166,25 @@ void gemm(Transpose ta, Transpose tb, std::size_t m, std::size_t n, std::size_t 
       gemv_raw(flip(tb), k, n, alpha, b, a, beta, c);
     else
       gemv_raw(flip(tb), n, k, alpha, b, a, beta, c);
-  } else {
-    gemm_raw(ta, tb, m, n, k, alpha, a, b, beta, c);
+  } else if (!split(double(m) * double(n) * double(k))) {
+    gemm_ld(ta, tb, m, n, k, alpha, a, ta == Transpose::yes ? m : k, b,
+            tb == Transpose::yes ? k : n, beta, c, n);
+  } else if (m >= n) {  // blocks of rows of C: rows of op(A), all of op(B)
+    const std::size_t count = blocks(m);
+    parallel_for(count, [&](std::size_t block, std::size_t) {
+      const std::size_t r0 = m * block / count, r1 = m * (block + 1) / count;
+      const T* a_rows = ta == Transpose::yes ? a + r0 : a + r0 * k;
+      gemm_ld(ta, tb, r1 - r0, n, k, alpha, a_rows, ta == Transpose::yes ? m : k, b,
+              tb == Transpose::yes ? k : n, beta, c + r0 * n, n);
+    });
+  } else {  // blocks of columns of C: all of op(A), columns of op(B)
+    const std::size_t count = blocks(n);
+    parallel_for(count, [&](std::size_t block, std::size_t) {
+      const std::size_t c0 = n * block / count, c1 = n * (block + 1) / count;
+      const T* b_cols = tb == Transpose::yes ? b + c0 * k : b + c0;
+      gemm_ld(ta, tb, m, c1 - c0, k, alpha, a, ta == Transpose::yes ? m : k, b_cols,
+              tb == Transpose::yes ? k : n, beta, c + c0, n);
+    });
   }
 }
 
@@ -107,13 +209,6 @@ float dot<float>(std::size_t n, const float* x, const float* y) {
 template <>
 double dot<double>(std::size_t n, const double* x, const double* y) {
   return cblas_ddot(as_int(n), x, 1, y, 1);
-}
-
-void set_num_threads(int threads) {
-  if (threads > 0) openblas_set_num_threads(threads);
-}
-int num_threads() {
-  return openblas_get_num_threads();
 }
 
 template void gemm<float>(Transpose, Transpose, std::size_t, std::size_t, std::size_t, float,

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 
 namespace ad {
 
@@ -40,9 +41,36 @@ void axpy(std::size_t n, T alpha, const T* x, T* y);
 template <typename T>
 T dot(std::size_t n, const T* x, const T* y);
 
-// Threads OpenBLAS may use (1 for a single-threaded run); 0 leaves OpenBLAS's default.
-void set_num_threads(int threads);
+// ---- threads ----
+//
+// Two ways to run on several threads. Threading::openblas (the default) lets OpenBLAS split
+// each call between its own threads. Threading::own keeps OpenBLAS on one thread and shares the
+// work out on threads of our own: gemm and gram split a large product (16M multiply-adds or
+// more) into blocks of rows or columns of C, conv2d shares out the images of a batch. Between
+// two calls, OpenBLAS's threads wait spinning for the next one, for up to a tenth of a second:
+// in a training step that alternates its calls with loops of our own (im2col, pooling, the
+// convolution's own threads) they take a core from those loops, which made the MNIST
+// convnet's step a quarter slower (docs/PERFORMANCE.md); with Threading::own no thread of
+// OpenBLAS ever runs. A product split into blocks may differ from the whole in the last bits
+// (OpenBLAS may sum an element near a block's edge in another order); for a given number of
+// threads the blocks, and so the results, are always the same.
+enum class Threading { openblas, own };
+
+// Threads the products may use (1 for a single-threaded run); 0 leaves OpenBLAS's default
+// (Threading::openblas) and changes nothing.
+void set_num_threads(int threads, Threading how = Threading::openblas);
 int num_threads();
+Threading threading();
+
+// Runs body(range, thread) for range = 0 .. ranges - 1 on min(num_threads(), ranges) threads,
+// `thread` naming the thread that runs it (0 is the calling one), with OpenBLAS kept to one
+// thread meanwhile. Each thread takes the next range not yet taken, so a thread slowed down
+// (by another program on its core) takes fewer, instead of the others waiting for it. BLAS
+// calls inside `body` run on the calling thread only. `body` must not throw.
+void parallel_for(std::size_t ranges,
+                  const std::function<void(std::size_t range, std::size_t thread)>& body);
+// The number of threads parallel_for(ranges, ...) would use (buffers per thread).
+std::size_t parallel_threads(std::size_t ranges);
 
 }  // namespace blas
 }  // namespace ad

@@ -1,11 +1,9 @@
 #include "autodiff/conv.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <cstddef>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "autodiff/blas.hpp"
@@ -201,44 +199,15 @@ void col2im_add(const Geometry& g, T* cols, T* dx) {
   }
 }
 
-// Runs body(range, part) for range = 0 .. ranges - 1 (a convolution's images, one by one or a
-// run of them at a time) on as many threads as OpenBLAS may use (blas::num_threads(), at most
-// `ranges`), `part` naming the thread (0 is the calling one), with OpenBLAS itself kept to one
-// thread meanwhile (and restored after). A convolution's per-image gemms are small (about 0.2 ms
-// each for MNIST's second layer): OpenBLAS would split each one between its threads and wait
-// for them, hundreds of times per step, and leave im2col and col2im to one thread, where whole
-// images shared out keep every thread busy from start to end. Each thread takes the next range
-// not yet taken, so a thread slowed down (by another program on its core) takes fewer, instead
-// of the others waiting for it. `body` must not throw.
-std::size_t threads_for(std::size_t ranges) {  // how many threads for_ranges uses
-  return std::clamp<std::size_t>(std::size_t(std::max(blas::num_threads(), 1)), 1, ranges);
-}
-template <typename Body>
-void for_ranges(std::size_t ranges, const Body& body) {
-  const int blas_threads = blas::num_threads();
-  const std::size_t parts = threads_for(ranges);
-  std::atomic<std::size_t> next{0};
-  auto work = [&](std::size_t part) {
-    for (std::size_t range = next++; range < ranges; range = next++) body(range, part);
-  };
-  if (parts == 1) {
-    work(0);
-    return;
-  }
-  blas::set_num_threads(1);
-  std::vector<std::thread> workers;
-  for (std::size_t part = 1; part < parts; ++part) workers.emplace_back(work, part);
-  work(0);
-  for (std::thread& worker : workers) worker.join();
-  blas::set_num_threads(blas_threads);
-}
-
 // The images of a batch are independent: each image n is one product W · cols_n, which is
 // exactly its slice of the NCHW output, so nothing is transposed, and cols stays small enough
 // for the cache (800 x 196 floats for MNIST's second layer) while each gemm is still large
 // (64 x 196 x 800). Backward recomputes cols instead of keeping the whole batch's (40 MB there):
 // im2col costs a tenth of the gemm it feeds. The images are shared out between threads
-// (for_ranges), each with its own cols buffer.
+// (blas::parallel_for), each with its own cols buffer and single-threaded gemms: a per-image
+// gemm is small (about 0.2 ms for MNIST's second layer), and OpenBLAS splitting each one
+// between its threads would wait for them hundreds of times per step and leave im2col and
+// col2im to one thread, where whole images shared out keep every thread busy throughout.
 template <typename T>
 Var<T> conv2d_impl(Var<T> x, Var<T> w, const Var<T>* bias, Conv2dOptions options) {
   // x[N,C,H,W] ⋆ w[O,C,KH,KW] + b[O] -> y[N,O,OH,OW]
@@ -248,8 +217,9 @@ Var<T> conv2d_impl(Var<T> x, Var<T> w, const Var<T>* bias, Conv2dOptions options
   const T* W = w.value().data();
   const T* B = bias ? bias->value().data() : nullptr;
   auto y = Tensor<T>::uninitialized({g.n, g.o, g.oh, g.ow});
-  auto cols = Tensor<T>::uninitialized({threads_for(g.n), patch, pixels});  // one per thread
-  for_ranges(g.n, [&](std::size_t n, std::size_t part) {                    // image by image
+  // Image by image, each thread with a cols buffer of its own.
+  auto cols = Tensor<T>::uninitialized({blas::parallel_threads(g.n), patch, pixels});
+  blas::parallel_for(g.n, [&](std::size_t n, std::size_t part) {
     T* cols_part = cols.data() + part * patch * pixels;
     T* y_n = y.data() + n * g.o * pixels;
     if (B) {  // start each output channel at its bias; the gemm adds onto it (beta = 1)
@@ -273,11 +243,12 @@ Var<T> conv2d_impl(Var<T> x, Var<T> w, const Var<T>* bias, Conv2dOptions options
     // into `ranges` runs of images, one partial sum per run, added in order at the end: the
     // same sums in the same order whichever thread took which run, so the result does not
     // depend on the threads.
-    const std::size_t ranges = std::min<std::size_t>(g.n, 8), parts = threads_for(ranges);
+    const std::size_t ranges = std::min<std::size_t>(g.n, 8),
+                      parts = blas::parallel_threads(ranges);
     auto cols = Tensor<T>::uninitialized({parts, want_dw ? patch * pixels : 0});
     auto dcols = Tensor<T>::uninitialized({parts, want_dx ? patch * pixels : 0});
     auto dw_ranges = Tensor<T>::uninitialized({ranges, want_dw ? g.o * patch : 0});
-    for_ranges(ranges, [&](std::size_t range, std::size_t part) {
+    blas::parallel_for(ranges, [&](std::size_t range, std::size_t part) {
       const std::size_t first = g.n * range / ranges, last = g.n * (range + 1) / ranges;
       T* dw_range = dw_ranges.data() + range * dw_ranges.shape()[1];
       for (std::size_t n = first; n < last; ++n) {

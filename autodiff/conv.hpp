@@ -13,9 +13,8 @@
 //   y_n[O, OH·OW] = W[O, C·KH·KW] · cols_n
 // and y_n is already image n's slice of the NCHW output. Backward is two more products:
 //   dW += dy_n · cols_nᵀ      dcols = Wᵀ · dy_n, which col2im adds back into dx_n.
-// The images are shared out between as many threads as OpenBLAS may use (blas::num_threads()),
-// each running single-threaded gemms: while a conv2d runs, OpenBLAS is set to one thread, and
-// set back when it returns. Values and gradients are the same, to the bit, on any number of
+// The images are shared out between blas::num_threads() threads (blas::parallel_for), each
+// running single-threaded gemms. Values and gradients are the same, to the bit, on any number of
 // threads.
 //
 // Padding follows TensorFlow (tf.nn.conv2d, and max_pool2d in pool.hpp):

@@ -142,3 +142,73 @@ TEST_CASE("blas::gram equals op(A)·op(A)ᵀ by three loops, both triangles, bet
     }
   }
 }
+
+namespace {
+// Runs f with products on `threads` threads of our own (Threading::own), then restores
+// OpenBLAS's threading as it was.
+template <typename F>
+void with_own_threads(int threads, F f) {
+  const int before = ad::blas::num_threads();
+  const auto how = ad::blas::threading();
+  ad::blas::set_num_threads(threads, ad::blas::Threading::own);
+  f();
+  ad::blas::set_num_threads(before, how);
+}
+}  // namespace
+
+TEST_CASE("blas::gemm and gram shared out on threads of our own give what one thread gives",
+          "[autodiff][blas]") {
+  // Products of 16M multiply-adds and more are split into blocks of rows (M >= N) or columns
+  // of C. Equal up to rounding: OpenBLAS may sum an element near the edge of a block in
+  // another order than in the middle of the whole.
+  unsigned seed = 800;
+  for (auto [m, n, k] : {std::array<std::size_t, 3>{300, 200, 280}, {100, 600, 300}}) {
+    for (Transpose ta : flags) {
+      for (Transpose tb : flags) {
+        INFO(m << "x" << n << "x" << k << (ta == Transpose::yes ? " Aᵀ" : "")
+               << (tb == Transpose::yes ? " Bᵀ" : ""));
+        const Tensor<double> a = random_tensor(stored(m, k, ta), ++seed);
+        const Tensor<double> b = random_tensor(stored(k, n, tb), ++seed);
+        const Tensor<double> c0 = random_tensor({m, n}, ++seed);
+        Tensor<double> one = c0, many = c0;
+        ad::blas::set_num_threads(1);
+        ad::blas::gemm(ta, tb, m, n, k, 0.5, a.data(), b.data(), 1.0, one.data());
+        with_own_threads(
+            3, [&] { ad::blas::gemm(ta, tb, m, n, k, 0.5, a.data(), b.data(), 1.0, many.data()); });
+        bool near = true;
+        for (std::size_t i = 0; i < one.size(); ++i) near = near && many[i] == Approx(one[i]);
+        CHECK(near);
+      }
+    }
+  }
+  for (Transpose t : flags) {
+    const std::size_t n = 300, k = 400;  // 0.5·n²·k = 18M
+    const Tensor<double> a = random_tensor(stored(n, k, t), ++seed);
+    Tensor<double> one({n, n}), many({n, n});
+    ad::blas::gram(t, n, k, 1.0, a.data(), 0.0, one.data());
+    with_own_threads(2, [&] { ad::blas::gram(t, n, k, 1.0, a.data(), 0.0, many.data()); });
+    const Tensor<double> expected =
+        naive_matmul(a, a, t, t == Transpose::yes ? Transpose::no : Transpose::yes);
+    bool near = true;
+    for (std::size_t i = 0; i < one.size(); ++i)
+      near = near && many[i] == Approx(one[i]) && many[i] == Approx(expected[i]);
+    CHECK(near);
+  }
+}
+
+TEST_CASE("blas::parallel_for runs every range once, and nested calls on the calling thread",
+          "[autodiff][blas]") {
+  with_own_threads(3, [] {
+    CHECK(ad::blas::parallel_threads(10) == 3);
+    CHECK(ad::blas::parallel_threads(2) == 2);
+    std::vector<int> runs(50, 0);
+    std::vector<std::size_t> nested_threads(50, 0);
+    ad::blas::parallel_for(50, [&](std::size_t range, std::size_t thread) {
+      CHECK(thread < 3);
+      ++runs[range];  // each range belongs to one thread
+      nested_threads[range] = ad::blas::parallel_threads(10);
+    });
+    for (int r : runs) CHECK(r == 1);
+    for (std::size_t t : nested_threads) CHECK(t == 1);
+  });
+}
