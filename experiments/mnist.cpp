@@ -9,6 +9,7 @@
 #include <ctime>
 #include <iostream>
 #include <stdexcept>
+#include <thread>
 
 #include "autodiff/autodiff.hpp"
 #include "experiments/commands.hpp"
@@ -382,6 +383,14 @@ void write_run(const std::string& out, const MnistConfig& c, const MnistResult& 
   }
 }
 
+// `threads` threads (0: one per core) of our own for the products and the convolutions, with
+// OpenBLAS on one thread: its own threads, spinning between calls, would take a core from the
+// convolutions' (ad::blas::Threading, docs/PERFORMANCE.md).
+void use_threads(int threads) {
+  if (threads <= 0) threads = int(std::max(1u, std::thread::hardware_concurrency()));
+  ad::blas::set_num_threads(threads, ad::blas::Threading::own);
+}
+
 // Loads MNIST or explains, on stderr, how to get it.
 bool load(const char* command, const std::string& dir, std::size_t validation_size,
           data::Mnist& mnist) {
@@ -419,7 +428,7 @@ int run_mnist(int argc, char** argv) {
       "eval-every", po::value(&c.eval_every)->default_value(c.eval_every),
       "validation and test error every K steps, and at the end (0: at the end only)")(
       "seed", po::value(&c.seed)->default_value(c.seed), "seed of the weights and dropout masks")(
-      "threads", po::value(&threads)->default_value(0), "BLAS threads (0: OpenBLAS's default)")(
+      "threads", po::value(&threads)->default_value(0), "threads (0: one per core)")(
       "mnist-dir", po::value(&mnist_dir)->default_value(mnist_dir),
       "folder with the four MNIST files (scripts/fetch-mnist.sh puts them in data/mnist)")(
       "validation-size", po::value(&validation_size)->default_value(validation_size),
@@ -442,14 +451,14 @@ int run_mnist(int argc, char** argv) {
   }
   data::Mnist mnist;
   if (!load("mnist", mnist_dir, validation_size, mnist)) return 1;
-  ad::blas::set_num_threads(threads);
+  use_threads(threads);
   if (out.empty()) out = "runs/mnist-" + c.variant + "-" + timestamp();
   make_output_dir(out);
 
   const std::size_t steps = mnist_steps(c, mnist.train.count);
   say("data: %s (%zu training, %zu validation, %zu test images)\n", mnist_dir.c_str(),
       mnist.train.count, mnist.validation.count, mnist.test.count);
-  say("model: %s%s, %zu steps of batch %zu (%.2f epochs), seed %llu, %d BLAS threads\n",
+  say("model: %s%s, %zu steps of batch %zu (%.2f epochs), seed %llu, %d threads\n",
       c.variant.c_str(), c.variant == "overparam" ? (", l2 on " + c.l2_on).c_str() : "", steps,
       c.batch_size, double(steps * c.batch_size) / double(mnist.train.count),
       (unsigned long long)c.seed, ad::blas::num_threads());
@@ -514,7 +523,7 @@ int run_mnist_figure(int argc, char** argv) {
       "600 steps per variant (a minute or two): the start and the crossing, not the end")(
       "steps", po::value(&steps)->default_value(0), "steps per variant (0: 10 epochs, 8593)")(
       "l2-on", po::value(&l2_on)->default_value(l2_on), "product|factors (see 'overparam mnist')")(
-      "threads", po::value(&threads)->default_value(0), "BLAS threads (0: OpenBLAS's default)")(
+      "threads", po::value(&threads)->default_value(0), "threads (0: one per core)")(
       "mnist-dir", po::value(&mnist_dir)->default_value(mnist_dir),
       "folder with the four MNIST files (scripts/fetch-mnist.sh)")(
       "validation-size", po::value(&validation_size)->default_value(validation_size),
@@ -540,7 +549,7 @@ int run_mnist_figure(int argc, char** argv) {
   }
   data::Mnist mnist;
   if (!load("mnist-figure", mnist_dir, validation_size, mnist)) return 1;
-  ad::blas::set_num_threads(threads);
+  use_threads(threads);
   if (out.empty()) out = quick ? "runs/figure-mnist-quick" : "runs/figure-mnist";
   make_output_dir(out);
 
