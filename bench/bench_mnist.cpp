@@ -4,18 +4,18 @@
 // loading is not in the time. Prints the median milliseconds per step.
 //
 //   bench_mnist [--variant original|overparam] [--l2-on product|factors] [--steps N]
-//               [--warmup W] [--threads T] [--batch B] [--random]
-//   bench_mnist --gemms [--steps N] [--threads T] [--batch B]
+//               [--warmup W] [--threads T] [--threading own|openblas] [--batch B] [--random]
+//   bench_mnist --gemms [--steps N] [--threads T] [--threading own|openblas] [--batch B]
 //
-// Batches are MNIST's first training images (data/mnist, in order as train_mnist takes them)
-// when the files are there, random pixels in [-0.5, 0.5] and random labels otherwise, or with
-// --random. --gemms instead times the bare cblas_sgemm calls one step of the original model
-// makes (the same shapes, the images of the convolutions shared out between the threads as
-// ad::conv2d does, the dense layer's products on OpenBLAS's threads, into preallocated
-// buffers): the floor under any implementation of the step that computes the convolutions by
-// im2col and the dense layers by GEMMs. bench/mnist_step.sh runs both and PyTorch's step.
-#include <cblas.h>
-
+// Threads as `overparam mnist` runs them: T threads of our own (ad::blas::Threading::own),
+// OpenBLAS on one; --threading openblas lets OpenBLAS thread its calls instead (the
+// convolutions still share their images out). Batches are MNIST's first training images
+// (data/mnist, in order as train_mnist takes them) when the files are there, random pixels in
+// [-0.5, 0.5] and random labels otherwise, or with --random. --gemms instead times the bare
+// gemm calls one step of the original model makes (the same shapes and the same threading,
+// into preallocated buffers): the floor under any implementation of the step that computes the
+// convolutions by im2col and the dense layers by GEMMs. bench/mnist_step.sh runs both and
+// PyTorch's step.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -52,6 +52,7 @@ struct Options {
   std::size_t warmup = 5;
   std::size_t batch = 64;
   int threads = 2;
+  std::string threading = "own";  // ad::blas::Threading: own|openblas
   bool random = false;
   bool gemms = false;
 };
@@ -59,8 +60,8 @@ struct Options {
 [[noreturn]] void usage(const char* why) {
   std::fprintf(stderr,
                "bench_mnist: %s\nusage: bench_mnist [--variant original|overparam] "
-               "[--l2-on product|factors] [--steps N] [--warmup W] [--threads T] [--batch B] "
-               "[--random] | --gemms\n",
+               "[--l2-on product|factors] [--steps N] [--warmup W] [--threads T] "
+               "[--threading own|openblas] [--batch B] [--random] | --gemms\n",
                why);
   std::exit(2);
 }
@@ -85,6 +86,8 @@ Options parse(int argc, char** argv) {
       o.batch = std::stoul(value());
     else if (flag == "--threads")
       o.threads = std::stoi(value());
+    else if (flag == "--threading")
+      o.threading = value();
     else if (flag == "--random")
       o.random = true;
     else if (flag == "--gemms")
@@ -93,6 +96,8 @@ Options parse(int argc, char** argv) {
       usage(("unknown flag " + flag).c_str());
   }
   if (o.steps == 0 || o.batch == 0) usage("--steps and --batch must be at least 1");
+  if (o.threads < 1) usage("--threads must be at least 1");
+  if (o.threading != "own" && o.threading != "openblas") usage("--threading is own or openblas");
   return o;
 }
 
@@ -164,62 +169,55 @@ std::vector<double> time_steps(const Options& o) {
 
 // ---- --gemms: the bare GEMMs of one original step ----------------------------------------------
 
-// C[M,N] = A[M,K] · B[K,N] with the transposes given, row-major, like ad::blas::gemm.
-void sgemm(bool ta, bool tb, int m, int n, int k, const float* a, const float* b, float* c,
-           float beta = 0) {
-  cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n,
-              k, 1.0f, a, ta ? m : k, b, tb ? k : n, beta, c, n);
-}
-
 struct Conv {
-  int o, patch, pixels;  // per image: y[O, pixels] = W[O, patch] · cols[patch, pixels]
-  bool want_dx;          // the first layer's input needs no gradient
+  std::size_t o, patch, pixels;  // per image: y[O, pixels] = W[O, patch] · cols[patch, pixels]
+  bool want_dx;                  // the first layer's input needs no gradient
 };
 
-// Runs body(first, last, part) on `parts` contiguous ranges of [0, n), each on its own thread,
-// with OpenBLAS single-threaded meanwhile: how ad::conv2d shares out the images of a batch.
-template <typename Body>
-void split(int n, int parts, const Body& body) {
-  openblas_set_num_threads(1);
-  std::vector<std::thread> workers;
-  for (int p = 1; p < parts; ++p) workers.emplace_back(body, n * p / parts, n * (p + 1) / parts, p);
-  body(0, n / parts, 0);
-  for (auto& t : workers) t.join();
-  openblas_set_num_threads(parts);
-}
-
+// The products of one original step through ad::blas, threaded as the step's own: each
+// convolution's per-image gemms shared out by blas::parallel_for (dW summed over 8 runs of
+// images), the dense layer's products split by blas::gemm itself.
 std::vector<double> time_gemms(const Options& o) {
-  const int n = int(o.batch), parts = std::max(o.threads, 1);
+  using ad::Transpose;
+  namespace blas = ad::blas;
+  const std::size_t n = o.batch, threads = blas::parallel_threads(n);
   const Conv convs[] = {{32, 25, 784, false}, {64, 800, 196, true}};
-  // Per thread: a cols buffer (also dcols) and a dW; the batch's outputs; the dense layer's.
-  std::vector<float> w(64 * 800), cols(parts * 800 * 784), y(n * 32 * 784), dw(parts * 64 * 800),
-      big_a(n * 3136), big_b(3136 * 512), big_c(n * 512);
+  // Per thread a cols buffer (also dcols); a dW per run of images; the batch's outputs; the
+  // dense layer's operands.
+  const std::size_t buffer = 800 * 784;
+  std::vector<float> w(64 * 800), cols(threads * buffer), y(n * 32 * 784), dw(8 * 64 * 800),
+      x(n * 3136), fc(3136 * 512), h(n * 512);
   std::mt19937 rng(2);
   std::uniform_real_distribution<float> u(-0.5f, 0.5f);
-  for (auto* v : {&w, &cols, &y, &big_a, &big_b})
+  for (auto* v : {&w, &cols, &y, &x, &fc})
     std::generate(v->begin(), v->end(), [&] { return u(rng); });
   std::vector<double> ms;
   for (std::size_t step = 0; step < o.warmup + o.steps; ++step) {
     const auto start = Clock::now();
     for (const Conv& c : convs) {  // forward: y_i = W · cols_i
-      split(n, parts, [&](int first, int last, int part) {
-        for (int i = first; i < last; ++i)
-          sgemm(false, false, c.o, c.pixels, c.patch, w.data(), cols.data() + part * 800 * 784,
-                y.data() + std::size_t(i) * c.o * c.pixels);
+      blas::parallel_for(n, [&](std::size_t i, std::size_t thread) {
+        blas::gemm(Transpose::no, Transpose::no, c.o, c.pixels, c.patch, 1.0f, w.data(),
+                   cols.data() + thread * buffer, 0.0f, y.data() + i * c.o * c.pixels);
       });
     }
-    // fc1: y[N,512] = x[N,3136] · W[3136,512]; dW = xᵀ · dy; dx = dy · Wᵀ
-    sgemm(false, false, n, 512, 3136, big_a.data(), big_b.data(), big_c.data());
-    sgemm(true, false, 3136, 512, n, big_a.data(), big_c.data(), big_b.data());
-    sgemm(false, true, n, 3136, 512, big_c.data(), big_b.data(), big_a.data());
+    // fc1: h[N,512] = x[N,3136] · W[3136,512]; dW = xᵀ · dh; dx = dh · Wᵀ
+    blas::gemm(Transpose::no, Transpose::no, n, 512, 3136, 1.0f, x.data(), fc.data(), 0.0f,
+               h.data());
+    blas::gemm(Transpose::yes, Transpose::no, 3136, 512, n, 1.0f, x.data(), h.data(), 0.0f,
+               fc.data());
+    blas::gemm(Transpose::no, Transpose::yes, n, 3136, 512, 1.0f, h.data(), fc.data(), 0.0f,
+               x.data());
     for (const Conv& c : convs) {  // backward: dW += dy_i · cols_iᵀ, dcols = Wᵀ · dy_i
-      split(n, parts, [&](int first, int last, int part) {
-        float* buffer = cols.data() + part * 800 * 784;
-        for (int i = first; i < last; ++i) {
-          const float* dy = y.data() + std::size_t(i) * c.o * c.pixels;
-          sgemm(false, true, c.o, c.patch, c.pixels, dy, buffer, dw.data() + part * 64 * 800,
-                i > first ? 1.0f : 0.0f);
-          if (c.want_dx) sgemm(true, false, c.patch, c.pixels, c.o, w.data(), dy, buffer);
+      const std::size_t runs = std::min<std::size_t>(n, 8);
+      blas::parallel_for(runs, [&](std::size_t run, std::size_t thread) {
+        float* buf = cols.data() + thread * buffer;
+        for (std::size_t i = n * run / runs; i < n * (run + 1) / runs; ++i) {
+          const float* dy = y.data() + i * c.o * c.pixels;
+          blas::gemm(Transpose::no, Transpose::yes, c.o, c.patch, c.pixels, 1.0f, dy, buf,
+                     i > n * run / runs ? 1.0f : 0.0f, dw.data() + run * 64 * 800);
+          if (c.want_dx)
+            blas::gemm(Transpose::yes, Transpose::no, c.patch, c.pixels, c.o, 1.0f, w.data(), dy,
+                       0.0f, buf);
         }
       });
     }
@@ -232,7 +230,8 @@ std::vector<double> time_gemms(const Options& o) {
 
 int main(int argc, char** argv) {
   const Options o = parse(argc, argv);
-  openblas_set_num_threads(o.threads);
+  ad::blas::set_num_threads(
+      o.threads, o.threading == "own" ? ad::blas::Threading::own : ad::blas::Threading::openblas);
   const std::vector<double> ms = o.gemms ? time_gemms(o) : time_steps(o);
   // Multiply-adds of the GEMMs of one original step at batch B: conv1 forward and dW
   // (2 · 32·25·784 per image), conv2 forward, dW and dx (3 · 64·800·196), fc1's three products
