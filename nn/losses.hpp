@@ -32,10 +32,10 @@ ad::Var<T> lp_regression_losses(ad::Var<T> x, ad::Var<T> v, ad::Var<T> y, int p)
 // An l_p regression problem prepared for many steps: data X[m,d], targets Y[m,k] and p, copied
 // in. losses(V) is lp_regression_losses(X, V, Y, p) with the data kept off the tape. For p = 2
 // it needs no pass over X at all: the constructor computes XᵀX [d,d], XᵀY and Σ_i Y[i,c]² once
-// (O(m·d²)), and each step costs O(K·k·d²) (nn::lp_gram_kernel):
-//   L[a] = Σ_c (V_q·XᵀX·V_qᵀ - 2·V_q·(XᵀY)_c + Y_cᵀY_c) / (2m),  dL[a]/dV_q = (V_q·XᵀX - (XᵀY)_cᵀ)
-//   / m
-// for the rows q = a·k + c of model a. Equal to the residual form to rounding; the loss, a small
+// (O(m·d²)), and each step costs O(K·k·d²) (nn::lp_gram_kernel): for the rows q = a·k + c of
+// model a,
+//   L[a]       = Σ_c (V_q·XᵀX·V_qᵀ - 2·V_q·(XᵀY)_c + Y_cᵀY_c) / (2m)
+//   dL[a]/dV_q = (V_q·XᵀX - (XᵀY)_cᵀ) / m. Equal to the residual form to rounding; the loss, a small
 // difference of larger terms, keeps about one digit fewer.
 template <typename T>
 class LpRegression {
