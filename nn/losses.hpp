@@ -35,8 +35,9 @@ ad::Var<T> lp_regression_losses(ad::Var<T> x, ad::Var<T> v, ad::Var<T> y, int p)
 // (O(m·d²)), and each step costs O(K·k·d²) (nn::lp_gram_kernel): for the rows q = a·k + c of
 // model a,
 //   L[a]       = Σ_c (V_q·XᵀX·V_qᵀ - 2·V_q·(XᵀY)_c + Y_cᵀY_c) / (2m)
-//   dL[a]/dV_q = (V_q·XᵀX - (XᵀY)_cᵀ) / m. Equal to the residual form to rounding; the loss, a small
-// difference of larger terms, keeps about one digit fewer.
+//   dL[a]/dV_q = (V_q·XᵀX - (XᵀY)_cᵀ) / m.
+// Equal to the residual form to rounding; the loss, a small difference of larger terms, keeps
+// about one digit fewer.
 template <typename T>
 class LpRegression {
  public:
