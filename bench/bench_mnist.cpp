@@ -26,6 +26,8 @@
 #include <thread>
 #include <vector>
 
+#include <cblas.h>
+
 #include "autodiff/autodiff.hpp"
 #include "data_loaders/mnist.hpp"
 #include "experiments/mnist.hpp"
@@ -246,6 +248,7 @@ int main(int argc, char** argv) {
               m, ms.size(), *std::min_element(ms.begin(), ms.end()),
               *std::max_element(ms.begin(), ms.end()), o.threads);
   if (o.gemms) std::printf(", %.1f GFLOP/s", 2 * macs / (m * 1e6));
-  std::printf("\n");
+  // OPENBLAS_CORETYPE, when set, overrides OpenBLAS's own choice of kernels for this CPU.
+  std::printf(", OpenBLAS %s kernels\n", openblas_get_corename());
   return 0;
 }

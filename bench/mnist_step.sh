@@ -8,6 +8,10 @@
 # the script prints the median over ROUNDS rounds of each, and the ratios.
 #   bench/mnist_step.sh [ROUNDS] [STEPS] [THREADS]    defaults 5, 30 and 2 (the target's
 #                                                     setting); needs Debian's python3-torch
+# OpenBLAS picks its kernels for the CPU unless OPENBLAS_CORETYPE names others; the header says
+# which ran. To compare, run it twice: as it is, and with `env -u OPENBLAS_CORETYPE` or
+# `OPENBLAS_CORETYPE=Haswell` in front (Debian's PyTorch makes its BLAS calls through the same
+# OpenBLAS, so the variable applies to both).
 # Builds into $OVERPARAM_BUILD_DIR (default build/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,6 +38,7 @@ flags_for() {
 }
 declare -A ours theirs
 floor=()
+kernels=?
 for ((r = 0; r < rounds; ++r)); do
   for c in "${configs[@]}"; do
     # shellcheck disable=SC2046
@@ -42,13 +47,14 @@ for ((r = 0; r < rounds; ++r)); do
     # shellcheck disable=SC2046
     theirs[$c]+="$(bench/torch_mnist.py $(flags_for "$c") --steps "$steps" --threads "$threads") "
   done
-  floor+=("$("$bench" --gemms --steps "$steps" --threads "$threads" |
-    sed -E 's/.*median ([0-9.]+) ms.*/\1/')")
+  line=$("$bench" --gemms --steps "$steps" --threads "$threads")
+  floor+=("$(sed -E 's/.*median ([0-9.]+) ms.*/\1/' <<<"$line")")
+  kernels=$(sed -E 's/.*OpenBLAS ([^ ]+) kernels.*/\1/' <<<"$line")
 done
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')," \
   "OpenBLAS $(dpkg-query -W -f='${Version}' libopenblas0-pthread 2>/dev/null || echo '?')" \
-  "(OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset})," \
+  "with its $kernels kernels (OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset})," \
   "torch $(/usr/bin/python3 -c 'import torch; print(torch.__version__)'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "one MNIST convnet training step, batch 64, float32, $threads threads;" \
   "medians of $rounds alternating rounds of $steps steps each (ms)"

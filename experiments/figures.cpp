@@ -616,10 +616,11 @@ int run_reproduce(int argc, char** argv) {
       "# Reproduction of the paper's experiments\n\n"
       "Arora, Cohen & Hazan, *On the Optimization of Deep Networks: Implicit Acceleration by "
       "Overparameterization*, ICML 2018, section 8: l_p regression on the ethanol rows of the UCI "
-      "Gas Sensor Array Drift at Different Concentrations data (2565 rows, 128 features).\n\n"
+      "Gas Sensor Array Drift at Different Concentrations data (2565 rows, 128 features), and, "
+      "when MNIST has been fetched, TensorFlow's MNIST tutorial convnet.\n\n"
       "Written by `overparam reproduce" +
       std::string(quick ? " --quick" : "") + "` (version " + OVERPARAM_VERSION + ") in " +
-      fmt(total) + " s with " + std::to_string(jobs) +
+      std::to_string(std::lround(total)) + " s with " + std::to_string(jobs) +
       " parallel runs. Every number below was measured by that command; the runs' CSV and JSON "
       "files are in `" +
       out +
