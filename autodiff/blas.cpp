@@ -129,6 +129,25 @@ void gram(Transpose ta, std::size_t n, std::size_t k, T alpha, const T* a, T bet
   auto rows = [&](std::size_t r0) { return ta == Transpose::yes ? a + r0 : a + r0 * k; };
   if (!split(0.5 * double(n) * double(n) * double(k))) {
     syrk_ld(ta, n, k, alpha, a, lda, beta, c, n);
+  } else if (k >= n) {
+    // A long sum (MNIST's 512x512 Gram matrix of a 3136x512 weight): split K instead. Part p
+    // sums over its share of K into a C of its own (part 0 into C itself, with beta), each a
+    // whole syrk on one thread, and the parts are added in order. (Row blocks would each pack the
+    // rest of op(A) again; they were slower on MNIST's W1.)
+    const std::size_t parts = parallel_threads(std::size_t(own_threads));
+    std::vector<T> partial((parts - 1) * n * n);
+    // Columns [k0, k1) of op(A): rows of A when it is stored [K,N] (transposed).
+    auto columns = [&](std::size_t k0) { return ta == Transpose::yes ? a + k0 * n : a + k0; };
+    parallel_for(parts, [&](std::size_t p, std::size_t) {
+      const std::size_t k0 = k * p / parts, k1 = k * (p + 1) / parts;
+      T* out = p == 0 ? c : partial.data() + (p - 1) * n * n;
+      syrk_ld(ta, n, k1 - k0, alpha, columns(k0), lda, p == 0 ? beta : T{0}, out, n);
+    });
+    for (std::size_t p = 1; p < parts; ++p) {  // upper triangle: C += part p
+      const T* part = partial.data() + (p - 1) * n * n;
+      for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j = i; j < n; ++j) c[i * n + j] += part[i * n + j];
+    }
   } else {
     // Block b of rows [r0, r1) of the upper triangle: its diagonal block by syrk, the rest of
     // its rows, C[r0:r1, r1:n] = op(A)[r0:r1] · op(A)[r1:n]ᵀ, by gemm.
@@ -208,6 +227,14 @@ float dot<float>(std::size_t n, const float* x, const float* y) {
 }
 template <>
 double dot<double>(std::size_t n, const double* x, const double* y) {
+  return cblas_ddot(as_int(n), x, 1, y, 1);
+}
+template <>
+double dot_double<float>(std::size_t n, const float* x, const float* y) {
+  return cblas_dsdot(as_int(n), x, 1, y, 1);
+}
+template <>
+double dot_double<double>(std::size_t n, const double* x, const double* y) {
   return cblas_ddot(as_int(n), x, 1, y, 1);
 }
 

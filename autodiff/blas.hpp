@@ -40,20 +40,24 @@ void axpy(std::size_t n, T alpha, const T* x, T* y);
 // <x, y>, n elements.
 template <typename T>
 T dot(std::size_t n, const T* x, const T* y);
+// <x, y>, n elements, summed in double (float vectors too: cblas_dsdot).
+template <typename T>
+double dot_double(std::size_t n, const T* x, const T* y);
 
 // ---- threads ----
 //
 // Two ways to run on several threads. Threading::openblas (the default) lets OpenBLAS split
 // each call between its own threads. Threading::own keeps OpenBLAS on one thread and shares the
 // work out on threads of our own: gemm and gram split a large product (16M multiply-adds or
-// more) into blocks of rows or columns of C, conv2d shares out the images of a batch. Between
-// two calls, OpenBLAS's threads wait spinning for the next one, for up to a tenth of a second:
-// in a training step that alternates its calls with loops of our own (im2col, pooling, the
-// convolution's own threads) they take a core from those loops, which made the MNIST
-// convnet's step a quarter slower (docs/PERFORMANCE.md); with Threading::own no thread of
-// OpenBLAS ever runs. A product split into blocks may differ from the whole in the last bits
-// (OpenBLAS may sum an element near a block's edge in another order); for a given number of
-// threads the blocks, and so the results, are always the same.
+// more) into blocks of rows or columns of C (gram, when K >= N, into parts of the sum over K),
+// conv2d shares out the images of a batch. Between two calls, OpenBLAS's threads wait spinning
+// for the next one, for up to a tenth of a second: in a training step that alternates its calls
+// with loops of our own (im2col, pooling, the convolution's own threads) they take a core from
+// those loops, which made the MNIST convnet's step a quarter slower (docs/PERFORMANCE.md); with
+// Threading::own no thread of OpenBLAS ever runs. A product split into blocks or parts may
+// differ from the whole in the last bits (OpenBLAS may sum an element near a block's edge in
+// another order, and parts of a sum are added in another order); for a given number of threads
+// the blocks, and so the results, are always the same.
 enum class Threading { openblas, own };
 
 // Threads the products may use (1 for a single-threaded run); 0 leaves OpenBLAS's default

@@ -278,8 +278,7 @@ ad::Var<T> OverparamDense<T>::product_sum_squares(ad::Tape<T>& tape) {
   auto b = ad::Tensor<T>::uninitialized({h, h});
   ad::blas::gram(ad::Transpose::yes, h, in, T{1}, W1, T{0}, a.data());  // symmetric: half a gemm
   ad::blas::gram(ad::Transpose::no, h, out, T{1}, W2, T{0}, b.data());
-  double value = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) value += double(a[i]) * double(b[i]);
+  const double value = ad::blas::dot_double(a.size(), a.data(), b.data());
 
   return tape.record(
       "product_sum_squares", ad::Tensor<T>::scalar(static_cast<T>(value)), {w1, w2},

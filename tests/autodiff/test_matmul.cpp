@@ -181,18 +181,25 @@ TEST_CASE("blas::gemm and gram shared out on threads of our own give what one th
       }
     }
   }
-  for (Transpose t : flags) {
-    const std::size_t n = 300, k = 400;  // 0.5·n²·k = 18M
-    const Tensor<double> a = random_tensor(stored(n, k, t), ++seed);
-    Tensor<double> one({n, n}), many({n, n});
-    ad::blas::gram(t, n, k, 1.0, a.data(), 0.0, one.data());
-    with_own_threads(2, [&] { ad::blas::gram(t, n, k, 1.0, a.data(), 0.0, many.data()); });
-    const Tensor<double> expected =
-        naive_matmul(a, a, t, t == Transpose::yes ? Transpose::no : Transpose::yes);
-    bool near = true;
-    for (std::size_t i = 0; i < one.size(); ++i)
-      near = near && many[i] == Approx(one[i]) && many[i] == Approx(expected[i]);
-    CHECK(near);
+  // gram: K >= N splits the sum over K (part 0 takes beta·C), K < N splits rows of C.
+  for (auto [n, k] : {std::array<std::size_t, 2>{300, 400}, {400, 300}}) {  // 18M, 24M
+    for (Transpose t : flags) {
+      INFO("gram " << n << "x" << k << (t == Transpose::yes ? " Aᵀ·A" : " A·Aᵀ"));
+      const Tensor<double> a = random_tensor(stored(n, k, t), ++seed);
+      Tensor<double> c0 = random_tensor({n, n}, ++seed);
+      for (std::size_t i = 0; i < n; ++i)  // a symmetric C to add onto
+        for (std::size_t j = 0; j < i; ++j) c0[i * n + j] = c0[j * n + i];
+      Tensor<double> one = c0, many = c0;
+      ad::blas::gram(t, n, k, 1.0, a.data(), 0.5, one.data());
+      with_own_threads(2, [&] { ad::blas::gram(t, n, k, 1.0, a.data(), 0.5, many.data()); });
+      const Tensor<double> aat =
+          naive_matmul(a, a, t, t == Transpose::yes ? Transpose::no : Transpose::yes);
+      bool near = true;
+      for (std::size_t i = 0; i < one.size(); ++i) {
+        near = near && many[i] == Approx(one[i]) && many[i] == Approx(aat[i] + 0.5 * c0[i]);
+      }
+      CHECK(near);
+    }
   }
 }
 
