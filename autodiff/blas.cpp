@@ -235,7 +235,7 @@ double dot_double<float>(std::size_t n, const float* x, const float* y) {
 }
 template <>
 double dot_double<double>(std::size_t n, const double* x, const double* y) {
-  return cblas_ddot(as_int(n), x, 1, y, 1);
+  return dot(n, x, y);
 }
 
 template void gemm<float>(Transpose, Transpose, std::size_t, std::size_t, std::size_t, float,
