@@ -4,7 +4,6 @@
 
 #include <atomic>
 #include <catch2/catch.hpp>
-#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
@@ -362,10 +361,9 @@ TEST_CASE("mnist: forged or damaged image files are refused with a clear message
     write_gzip(path, good + "x");
     CHECK_THROWS_WITH(data::load_idx_images(path), Contains(path) && Contains("trailing"));
   }
-  SECTION("a header announcing 2^31 images fails fast, without allocating for them") {
+  SECTION("a header announcing 2^31 images is refused without allocating for them") {
     const std::string path = dir.file("forged-count");
     write_bytes(path, idx_header(0x00000803, {0x80000000u, 28, 28}) + data_bytes);
-    const auto start = std::chrono::steady_clock::now();
     largest_allocation = 0;
     tracking_allocations = true;
     std::string message;
@@ -375,13 +373,11 @@ TEST_CASE("mnist: forged or damaged image files are refused with a clear message
       message = e.what();
     }
     tracking_allocations = false;
-    const auto elapsed = std::chrono::steady_clock::now() - start;
     INFO("message: " << message);
     CHECK_THAT(message, Contains(path) && Contains("truncated") &&
                             Contains("2147483648 images of 28x28") &&
                             Contains("1683627180032 bytes of data") && Contains("holds only 5504"));
     CHECK(largest_allocation.load() < (std::size_t{1} << 20));
-    CHECK(elapsed < std::chrono::seconds(1));
   }
   SECTION("dimensions whose product overflows 64 bits") {
     require_data_error(dir, "overflow", idx_header(0x00000801, {0xFFFFFFFFu}) + "x", load_labels,
