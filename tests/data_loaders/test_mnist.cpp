@@ -40,19 +40,20 @@ void* tracked_new(std::size_t size) {
 }
 }  // namespace
 
-void* operator new(std::size_t size) {
+// None of them inlined, so that GCC does not pair the malloc() inside new with a delete at a
+// call site (or the free() inside delete with a new) and warn of a mismatch.
+[[gnu::noinline]] void* operator new(std::size_t size) {
   return tracked_new(size);
 }
-void* operator new[](std::size_t size) {
+[[gnu::noinline]] void* operator new[](std::size_t size) {
   return tracked_new(size);
 }
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+[[gnu::noinline]] void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
   return tracked_malloc(size);
 }
-void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
+[[gnu::noinline]] void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
   return tracked_malloc(size);
 }
-// Not inlined, so GCC does not mistake the free() inside for a mismatch with new at call sites.
 [[gnu::noinline]] void operator delete(void* p) noexcept {
   std::free(p);
 }
