@@ -125,6 +125,11 @@ MnistResult train_mnist(const data::Mnist& mnist, const MnistConfig& config);
 // `overparam mnist`.
 int run_mnist(int argc, char** argv);
 
+// The paper's claims about its last figure, judged on a run of both variants, a line each:
+// "- holds: CLAIM. This run: NUMBERS.", "- does not hold: ..." or "- not judged: ..." where the
+// run is too short to tell (the claims about the end need 10 epochs, 8593 steps).
+std::string mnist_verdicts(const MnistResult& original, const MnistResult& overparam);
+
 // `overparam mnist-figure [--quick] [--out DIR]`: both variants, their batch losses on one
 // log-scale plot like the paper's, and the paper's numbers beside this run's in a table.
 int run_mnist_figure(int argc, char** argv);

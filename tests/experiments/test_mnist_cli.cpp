@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -183,8 +184,106 @@ TEST_CASE("mnist-figure: both variants and the paper's table on a tiny IDX set",
   const std::string md = read(out + "/mnist.md");
   CHECK_THAT(md, Catch::Contains("| original: batch loss at step 0 | ~3.5 |") &&
                      Catch::Contains("| overparam: batch loss at step 0 | ~15 |") &&
-                     Catch::Contains("~500") && Catch::Contains("stopped at 3 steps"));
+                     Catch::Contains("~500") && Catch::Contains("stopped at 3 steps") &&
+                     Catch::Contains("On this run:\n\n- not judged: "));
   CHECK(fs::exists(out + "/mnist.json"));
   CHECK(count_lines(read(out + "/original/batch_loss.csv")) == 4);
   CHECK(count_lines(read(out + "/overparam/batch_loss.csv")) == 4);
+}
+
+namespace {
+// A run whose batch loss goes from `start` down to `end` geometrically over `steps` steps, with
+// a final test error of `test_error` percent.
+experiments::MnistResult synthetic_run(std::size_t steps, double start, double end,
+                                       double test_error) {
+  experiments::MnistResult r;
+  r.steps = steps;
+  for (std::size_t s = 0; s < steps; ++s)
+    r.batch_loss.push_back(start * std::pow(end / start, double(s) / double(steps - 1)));
+  r.evals.push_back({steps, test_error, test_error});
+  return r;
+}
+// The original's losses times 2 before step `below_from`, times `ratio` from there on.
+experiments::MnistResult scaled_run(const experiments::MnistResult& original,
+                                    std::size_t below_from, double ratio) {
+  experiments::MnistResult r = original;
+  for (std::size_t s = 0; s < r.batch_loss.size(); ++s)
+    r.batch_loss[s] *= s < below_from ? 2 : ratio;
+  return r;
+}
+}  // namespace
+
+TEST_CASE("mnist_verdicts: the paper's three claims, judged from the numbers", "[experiments]") {
+  using Catch::Contains;
+  const auto original = synthetic_run(8593, 3.5, 1.6, 0.8);
+  // The crossing is the centre of the first 50-step window whose mean stays below: a window with
+  // k steps at twice the original and 50 - k at 0.05 times it is below once k <= 24, so
+  // "below from step 400" crosses at 400 - 24 + 25 = 401 (at ratio 0.5, k <= 16: +9).
+  SECTION("below from step 400, ending 20x lower: all three hold") {
+    const std::string v = experiments::mnist_verdicts(original, scaled_run(original, 400, 0.05));
+    INFO(v);
+    CHECK(v ==
+          "- holds: the overparameterized convnet's batch loss falls below the original's for "
+          "good near step 500 (paper; here within a factor of 2, on 50-step means). This run: "
+          "from step 401.\n"
+          "- holds: after 10 epochs the overparameterized convnet's batch loss is at least 10x "
+          "below the original's (paper: about 0.05 against 1.6). This run: 0.08036 against 1.607 "
+          "(means of the last 100 steps).\n"
+          "- holds: after 10 epochs the original convnet's test error is below 1% (the "
+          "tutorial's). This run: 0.80%.\n");
+  }
+  SECTION("a curve like the paper's but crossing near step 2500, not 500") {
+    // 15·(0.05/15)^(s/8592) = 3.5·(1.6/3.5)^(s/8592) at s = 8592·ln(15/3.5)/ln(15·1.6/(0.05·3.5)),
+    // about 2540.
+    const std::string v = experiments::mnist_verdicts(original, synthetic_run(8593, 15, 0.05, 0.9));
+    INFO(v);
+    CHECK_THAT(v, Contains("- does not hold: the overparameterized convnet's batch loss falls "
+                           "below the original's for good near step 500") &&
+                      Contains("This run: from step 25") &&
+                      Contains("- holds: after 10 epochs the overparameterized"));
+  }
+  SECTION("ending only 4x lower, or an original test error of 1.2%, does not hold") {
+    const std::string v = experiments::mnist_verdicts(original, scaled_run(original, 400, 0.25));
+    INFO(v);
+    CHECK_THAT(v, Contains("- holds: the overparameterized") &&
+                      Contains("- does not hold: after 10 epochs the overparameterized") &&
+                      Contains("- holds: after 10 epochs the original"));
+    const std::string e = experiments::mnist_verdicts(synthetic_run(8593, 3.5, 1.6, 1.2),
+                                                      scaled_run(original, 400, 0.05));
+    CHECK_THAT(e, Contains("- does not hold: after 10 epochs the original convnet's test error") &&
+                      Contains("This run: 1.20%."));
+  }
+  SECTION("crossing at step 100 or 2000 is not near 500") {
+    for (std::size_t at : {100, 2000}) {
+      const std::string v = experiments::mnist_verdicts(original, scaled_run(original, at, 0.05));
+      INFO(v);
+      CHECK_THAT(v, Contains("- does not hold: the overparameterized convnet's batch loss") &&
+                        Contains("from step " + std::to_string(at + 1) + "."));
+    }
+  }
+  SECTION("a short run judges only the crossing, and only once it is long enough") {
+    const auto short_original = synthetic_run(600, 3.5, 3, 5);
+    const std::string short_run =
+        experiments::mnist_verdicts(short_original, scaled_run(short_original, 300, 0.5));
+    INFO(short_run);
+    CHECK_THAT(short_run, Contains("- holds: the overparameterized") &&
+                              Contains("This run: from step 309.") &&
+                              Contains("- not judged: after 10 epochs the overparameterized "
+                                       "convnet's batch loss is at least 10x below the "
+                                       "original's (paper: about 0.05 against 1.6). This run: "
+                                       "this run stopped at 600 steps.") &&
+                              Contains("- not judged: after 10 epochs the original"));
+    const auto long_original = synthetic_run(2000, 3.5, 3, 5);
+    const std::string never =
+        experiments::mnist_verdicts(long_original, scaled_run(long_original, 2000, 0.5));
+    CHECK_THAT(never, Contains("- does not hold: the overparameterized convnet's batch loss "
+                               "falls below the original's for good") &&
+                          Contains("it never stays below in 2000 steps"));
+    const auto tiny_original = synthetic_run(3, 3.5, 3, 50);
+    const std::string tiny =
+        experiments::mnist_verdicts(tiny_original, scaled_run(tiny_original, 3, 0.5));
+    CHECK_THAT(tiny, Contains("- not judged: the overparameterized convnet's batch loss falls "
+                              "below the original's for good") &&
+                         Contains("no crossing yet; this run stopped at 3 steps"));
+  }
 }
