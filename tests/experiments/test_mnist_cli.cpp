@@ -262,9 +262,12 @@ TEST_CASE("mnist_verdicts: the paper's three claims, judged from the numbers", "
     }
   }
   SECTION("a short run judges only the crossing, and only once it is long enough") {
-    const auto short_original = synthetic_run(600, 3.5, 3, 5);
-    const std::string short_run =
-        experiments::mnist_verdicts(short_original, scaled_run(short_original, 300, 0.5));
+    // A slowly falling original over `steps` steps; the other at half of it from `below_from`.
+    auto verdicts = [](std::size_t steps, std::size_t below_from) {
+      const auto slow = synthetic_run(steps, 3.5, 3, 5);
+      return experiments::mnist_verdicts(slow, scaled_run(slow, below_from, 0.5));
+    };
+    const std::string short_run = verdicts(600, 300);
     INFO(short_run);
     CHECK_THAT(short_run, Contains("- holds: the overparameterized") &&
                               Contains("This run: from step 309.") &&
@@ -273,17 +276,12 @@ TEST_CASE("mnist_verdicts: the paper's three claims, judged from the numbers", "
                                        "original's (paper: about 0.05 against 1.6). This run: "
                                        "this run stopped at 600 steps.") &&
                               Contains("- not judged: after 10 epochs the original"));
-    const auto long_original = synthetic_run(2000, 3.5, 3, 5);
-    const std::string never =
-        experiments::mnist_verdicts(long_original, scaled_run(long_original, 2000, 0.5));
-    CHECK_THAT(never, Contains("- does not hold: the overparameterized convnet's batch loss "
-                               "falls below the original's for good") &&
-                          Contains("it never stays below in 2000 steps"));
-    const auto tiny_original = synthetic_run(3, 3.5, 3, 50);
-    const std::string tiny =
-        experiments::mnist_verdicts(tiny_original, scaled_run(tiny_original, 3, 0.5));
-    CHECK_THAT(tiny, Contains("- not judged: the overparameterized convnet's batch loss falls "
-                              "below the original's for good") &&
-                         Contains("no crossing yet; this run stopped at 3 steps"));
+    CHECK_THAT(verdicts(2000, 2000),
+               Contains("- does not hold: the overparameterized convnet's batch loss falls below "
+                        "the original's for good") &&
+                   Contains("it never stays below in 2000 steps"));
+    CHECK_THAT(verdicts(3, 3), Contains("- not judged: the overparameterized convnet's batch loss "
+                                        "falls below the original's for good") &&
+                                   Contains("no crossing yet; this run stopped at 3 steps"));
   }
 }
