@@ -6,25 +6,25 @@
 #   ./test.sh -R REGEX     only the tests whose names match (any ctest arguments pass through)
 set -euo pipefail
 cd "$(dirname "$0")"
-if [[ ${1:-} == --sanitize ]]; then
+build_dir=build
+flags=(-DOVERPARAM_BUILD_TESTS=ON)
+case ${1:-} in
+  --sanitize)
+    build_dir=build-sanitize
+    flags+=(-DOVERPARAM_SANITIZE=ON)
+    export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_string_checks=1}
+    export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+    ;;
+  --tsan)
+    build_dir=build-tsan
+    flags+=(-DOVERPARAM_TSAN=ON)
+    export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/tests/tsan.supp}
+    ;;
+esac
+if [[ $build_dir != build ]]; then
   shift
   # Optimized (-O1) but with frame pointers and debug info, so reports name files and lines.
-  export OVERPARAM_BUILD_DIR=build-sanitize
-  export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_string_checks=1}
-  export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-  scripts/build.sh -DOVERPARAM_BUILD_TESTS=ON -DOVERPARAM_BUILD_BENCH=OFF -DOVERPARAM_SANITIZE=ON \
-    -DCMAKE_CXX_FLAGS_RELEASE="-O1 -DNDEBUG"
-  ctest --test-dir build-sanitize --output-on-failure --parallel "$(nproc)" "$@"
-  exit
+  flags+=(-DOVERPARAM_BUILD_BENCH=OFF -DCMAKE_CXX_FLAGS_RELEASE="-O1 -DNDEBUG")
 fi
-if [[ ${1:-} == --tsan ]]; then
-  shift
-  export OVERPARAM_BUILD_DIR=build-tsan
-  export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/tests/tsan.supp}
-  scripts/build.sh -DOVERPARAM_BUILD_TESTS=ON -DOVERPARAM_BUILD_BENCH=OFF -DOVERPARAM_TSAN=ON \
-    -DCMAKE_CXX_FLAGS_RELEASE="-O1 -DNDEBUG"
-  ctest --test-dir build-tsan --output-on-failure --parallel "$(nproc)" "$@"
-  exit
-fi
-scripts/build.sh -DOVERPARAM_BUILD_TESTS=ON
-ctest --test-dir build --output-on-failure --parallel "$(nproc)" "$@"
+OVERPARAM_BUILD_DIR=$build_dir scripts/build.sh "${flags[@]}"
+ctest --test-dir "$build_dir" --output-on-failure --parallel "$(nproc)" "$@"

@@ -179,30 +179,32 @@ void gemm(Transpose ta, Transpose tb, std::size_t m, std::size_t n, std::size_t 
       gemv_raw(Transpose::no, m, k, alpha, a, b, beta, c);
     else
       gemv_raw(Transpose::yes, k, m, alpha, a, b, beta, c);
-  } else if (m == 1 && n > 1) {
+    return;
+  }
+  if (m == 1 && n > 1) {
     // C[1,N] = a[K] * op(B)[K,N], i.e. C^T = op(B)^T * a^T: gemv on B with the flag flipped.
     if (tb == Transpose::no)
       gemv_raw(flip(tb), k, n, alpha, b, a, beta, c);
     else
       gemv_raw(flip(tb), n, k, alpha, b, a, beta, c);
-  } else if (!split(double(m) * double(n) * double(k))) {
-    gemm_ld(ta, tb, m, n, k, alpha, a, ta == Transpose::yes ? m : k, b,
-            tb == Transpose::yes ? k : n, beta, c, n);
+    return;
+  }
+  const std::size_t lda = ta == Transpose::yes ? m : k, ldb = tb == Transpose::yes ? k : n;
+  if (!split(double(m) * double(n) * double(k))) {
+    gemm_ld(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, n);
   } else if (m >= n) {  // blocks of rows of C: rows of op(A), all of op(B)
     const std::size_t count = blocks(m);
     parallel_for(count, [&](std::size_t block, std::size_t) {
       const std::size_t r0 = m * block / count, r1 = m * (block + 1) / count;
       const T* a_rows = ta == Transpose::yes ? a + r0 : a + r0 * k;
-      gemm_ld(ta, tb, r1 - r0, n, k, alpha, a_rows, ta == Transpose::yes ? m : k, b,
-              tb == Transpose::yes ? k : n, beta, c + r0 * n, n);
+      gemm_ld(ta, tb, r1 - r0, n, k, alpha, a_rows, lda, b, ldb, beta, c + r0 * n, n);
     });
   } else {  // blocks of columns of C: all of op(A), columns of op(B)
     const std::size_t count = blocks(n);
     parallel_for(count, [&](std::size_t block, std::size_t) {
       const std::size_t c0 = n * block / count, c1 = n * (block + 1) / count;
       const T* b_cols = tb == Transpose::yes ? b + c0 * k : b + c0;
-      gemm_ld(ta, tb, m, c1 - c0, k, alpha, a, ta == Transpose::yes ? m : k, b_cols,
-              tb == Transpose::yes ? k : n, beta, c + c0, n);
+      gemm_ld(ta, tb, m, c1 - c0, k, alpha, a, lda, b_cols, ldb, beta, c + c0, n);
     });
   }
 }

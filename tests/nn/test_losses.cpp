@@ -110,6 +110,14 @@ Problem problem(std::size_t m, std::size_t d, std::size_t k, std::size_t models,
           random_tensor({m, k}, seed + 2)};
 }
 
+// Each model's loss within `epsilon` of the reference's, the gradient within `epsilon` relative.
+void check_matches(const LossAndGrad& got, const LossAndGrad& reference, double epsilon) {
+  REQUIRE(got.loss.size() == reference.loss.size());
+  for (std::size_t a = 0; a < got.loss.size(); ++a)
+    CHECK(got.loss[a] == Approx(reference.loss[a]).epsilon(epsilon));
+  CHECK(max_relative_error(got.grad, reference.grad) < epsilon);
+}
+
 bool bits_equal(const double* a, const double* b, std::size_t n) {
   return std::memcmp(a, b, n * sizeof(double)) == 0;
 }
@@ -125,17 +133,10 @@ TEST_CASE("lp_regression_losses: equals lp_loss of each model's predictions, val
         INFO("p " << p << ", k " << k << ", K " << models);
         const Problem pr = problem(37, 11, k, models, unsigned(p * 100 + k * 10 + models));
         const LossAndGrad reference = run_composed<double>(pr.x, pr.v, pr.y, p);
-        const LossAndGrad got = run_fused<double>(pr.x, pr.v, pr.y, p);
-        REQUIRE(got.loss.size() == models);
-        for (std::size_t a = 0; a < models; ++a)
-          CHECK(got.loss[a] == Approx(reference.loss[a]).epsilon(1e-13));
-        CHECK(max_relative_error(got.grad, reference.grad) < 1e-13);
-
-        const LossAndGrad reference32 = run_composed<float>(pr.x, pr.v, pr.y, p);
-        const LossAndGrad got32 = run_fused<float>(pr.x, pr.v, pr.y, p);
-        for (std::size_t a = 0; a < models; ++a)
-          CHECK(got32.loss[a] == Approx(reference32.loss[a]).epsilon(1e-5));
-        CHECK(max_relative_error(got32.grad, reference32.grad) < 1e-5);
+        REQUIRE(reference.loss.size() == models);
+        check_matches(run_fused<double>(pr.x, pr.v, pr.y, p), reference, 1e-13);
+        check_matches(run_fused<float>(pr.x, pr.v, pr.y, p),
+                      run_composed<float>(pr.x, pr.v, pr.y, p), 1e-5);
       }
 }
 
@@ -147,16 +148,9 @@ TEST_CASE("LpRegression: equals lp_loss of each model's predictions, p = 2 from 
         INFO("p " << p << ", k " << k << ", K " << models);
         const Problem pr = problem(37, 11, k, models, unsigned(p * 100 + k * 10 + models));
         const LossAndGrad reference = run_composed<double>(pr.x, pr.v, pr.y, p);
-        const LossAndGrad got = run_prepared<double>(pr.x, pr.v, pr.y, p);
-        REQUIRE(got.loss.size() == models);
-        for (std::size_t a = 0; a < models; ++a)
-          CHECK(got.loss[a] == Approx(reference.loss[a]).epsilon(1e-13));
-        CHECK(max_relative_error(got.grad, reference.grad) < 1e-13);
-
-        const LossAndGrad got32 = run_prepared<float>(pr.x, pr.v, pr.y, p);
-        for (std::size_t a = 0; a < models; ++a)
-          CHECK(got32.loss[a] == Approx(reference.loss[a]).epsilon(1e-5));
-        CHECK(max_relative_error(got32.grad, reference.grad) < 1e-5);
+        REQUIRE(reference.loss.size() == models);
+        check_matches(run_prepared<double>(pr.x, pr.v, pr.y, p), reference, 1e-13);
+        check_matches(run_prepared<float>(pr.x, pr.v, pr.y, p), reference, 1e-5);
       }
 }
 
