@@ -1,5 +1,7 @@
 #include "data_loaders/mnist.hpp"
 
+#include "data_loaders/atomic_file.hpp"
+
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -166,33 +168,6 @@ std::array<float, 256> make_pixel_table() {
   return table;
 }
 
-// Requires: `path` lies in an existing directory; `content` is the whole file.
-// Ensures:  `path` holds `content`, or is untouched and DataError is thrown. The bytes go to a
-//           temporary file beside `path` first and are renamed into place (atomic on POSIX).
-void write_atomically(const std::string& path, const std::string& content) {
-  std::random_device random;
-  const std::string temp = path + ".tmp-" + hex(random(), 8).substr(2);
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    if (!out) throw DataError(path + ": cannot create temporary file " + temp + " to write it");
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-    out.close();
-    if (!out) {
-      std::error_code ignored;
-      fs::remove(temp, ignored);
-      throw DataError(path + ": writing " + std::to_string(content.size()) + " bytes to " + temp +
-                      " failed (disk full?)");
-    }
-  }
-  std::error_code ec;
-  fs::rename(temp, path, ec);
-  if (ec) {
-    std::error_code ignored;
-    fs::remove(temp, ignored);
-    throw DataError(path + ": cannot rename " + temp + " into place: " + ec.message());
-  }
-}
-
 void append_big_endian_32(std::string& out, std::uint64_t value, const std::string& what) {
   if (value > std::numeric_limits<std::uint32_t>::max()) {
     throw std::invalid_argument("write_idx: " + what + " " + std::to_string(value) +
@@ -349,7 +324,7 @@ void write_idx_images(const std::string& path, std::size_t rows, std::size_t col
   append_big_endian_32(content, rows, "rows");
   append_big_endian_32(content, cols, "cols");
   content.append(pixels.begin(), pixels.end());
-  write_atomically(path, content);
+  write_file_atomic(path, content);
 }
 
 void write_idx_labels(const std::string& path, const std::vector<std::uint8_t>& labels) {
@@ -358,7 +333,7 @@ void write_idx_labels(const std::string& path, const std::vector<std::uint8_t>& 
   append_big_endian_32(content, labels_magic, "magic");
   append_big_endian_32(content, labels.size(), "label count");
   content.append(labels.begin(), labels.end());
-  write_atomically(path, content);
+  write_file_atomic(path, content);
 }
 
 }  // namespace data

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <system_error>
 
+#include "data_loaders/atomic_file.hpp"
 #include "data_loaders/read_file.hpp"
 
 namespace data {
@@ -91,47 +92,6 @@ std::string npy_header(const std::string& descr, const std::vector<std::size_t>&
                               " makes a header too long for a .npy file");
 }
 
-// Writes `bytes` to `path` through a unique temporary file beside it, renamed into place.
-void write_atomically(const std::string& path, const std::string& bytes) {
-  thread_local std::mt19937_64 random{std::random_device{}()};
-
-  std::string tmp;
-  std::FILE* file = nullptr;
-  for (int attempt = 0; attempt < 100 && file == nullptr; ++attempt) {
-    char suffix[32];
-    std::snprintf(suffix, sizeof suffix, ".tmp.%016llx", static_cast<unsigned long long>(random()));
-    tmp = path + suffix;
-    file = std::fopen(tmp.c_str(), "wbx");  // "x": fail rather than reuse an existing file
-    if (file == nullptr && errno != EEXIST) break;
-  }
-  if (file == nullptr) {
-    int error = errno;
-    std::string hint = error == ENOENT                     ? " (does the directory exist?)"
-                       : error == EACCES || error == EROFS ? " (is the directory writable?)"
-                                                           : "";
-    fail(path, "cannot write: cannot create the temporary file " + tmp + ": " +
-                   std::strerror(error) + hint);
-  }
-
-  bool written = std::fwrite(bytes.data(), 1, bytes.size(), file) == bytes.size();
-  int error = errno;
-  if (std::fclose(file) != 0 && written) {
-    written = false;
-    error = errno;
-  }
-  std::error_code ec;
-  if (!written) {
-    std::filesystem::remove(tmp, ec);
-    fail(path, "cannot write: writing " + tmp + " failed: " + std::strerror(error));
-  }
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::error_code ignored;
-    std::filesystem::remove(tmp, ignored);
-    fail(path, "cannot write: renaming " + tmp + " into place failed: " + ec.message());
-  }
-}
-
 template <typename T>
 void write_npy_as(const std::string& path, const std::vector<T>& data,
                   const std::vector<std::size_t>& shape, const std::string& descr) {
@@ -149,7 +109,7 @@ void write_npy_as(const std::string& path, const std::vector<T>& data,
   std::string bytes = npy_header(descr, shape);
   bytes.reserve(bytes.size() + data.size() * sizeof(T));
   for (T v : data) append_le(bytes, std::bit_cast<Bits>(v), sizeof(T));
-  write_atomically(path, bytes);
+  write_file_atomic(path, bytes);
 }
 
 // A strict reader for the header dict: a Python literal with string keys and string, bool and

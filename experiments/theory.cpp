@@ -17,9 +17,10 @@
 
 #include "autodiff/tensor.hpp"
 #include "data_loaders/gas.hpp"
-#include "experiments/commands.hpp"
-#include "experiments/optimum.hpp"
-#include "experiments/output.hpp"
+#include "experiments/cli/flags.hpp"
+#include "experiments/linear/optimum.hpp"
+#include "experiments/report/files.hpp"
+#include "experiments/report/plot.hpp"
 #include "optim/e2e.hpp"
 
 namespace po = boost::program_options;

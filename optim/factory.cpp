@@ -5,11 +5,25 @@
 #include "optim/adadelta.hpp"
 #include "optim/adagrad.hpp"
 #include "optim/adam.hpp"
+#include "optim/e2e.hpp"
 #include "optim/gd.hpp"
 #include "optim/momentum.hpp"
 #include "optim/rmsprop.hpp"
 
 namespace optim {
+
+const char* optimizer_name(OptimizerKind kind) {
+  switch (kind) {
+    case OptimizerKind::gd: return "gd";
+    case OptimizerKind::momentum: return "momentum";
+    case OptimizerKind::adagrad: return "adagrad";
+    case OptimizerKind::adadelta: return "adadelta";
+    case OptimizerKind::rmsprop: return "rmsprop";
+    case OptimizerKind::adam: return "adam";
+    case OptimizerKind::e2e: return "e2e";
+  }
+  return "?";
+}
 
 const std::vector<std::string>& optimizer_names() {
   static const std::vector<std::string> names{"gd",       "momentum", "adagrad",
@@ -18,39 +32,56 @@ const std::vector<std::string>& optimizer_names() {
 }
 
 template <typename T>
+std::unique_ptr<Optimizer<T>> make_optimizer(OptimizerKind kind,
+                                             std::vector<ad::Parameter<T>*> params, double lr,
+                                             double weight_decay, int e2e_depth) {
+  switch (kind) {
+    case OptimizerKind::gd:
+      return std::make_unique<GD<T>>(std::move(params),
+                                     GDOptions{.lr = lr, .weight_decay = weight_decay});
+    case OptimizerKind::momentum:
+      return std::make_unique<Momentum<T>>(std::move(params),
+                                           MomentumOptions{.lr = lr, .weight_decay = weight_decay});
+    case OptimizerKind::adagrad:
+      return std::make_unique<AdaGrad<T>>(std::move(params),
+                                          AdaGradOptions{.lr = lr, .weight_decay = weight_decay});
+    case OptimizerKind::adadelta:
+      return std::make_unique<AdaDelta<T>>(std::move(params),
+                                           AdaDeltaOptions{.lr = lr, .weight_decay = weight_decay});
+    case OptimizerKind::rmsprop:
+      return std::make_unique<RMSProp<T>>(std::move(params),
+                                          RMSPropOptions{.lr = lr, .weight_decay = weight_decay});
+    case OptimizerKind::adam:
+      return std::make_unique<Adam<T>>(std::move(params),
+                                       AdamOptions{.lr = lr, .weight_decay = weight_decay});
+    case OptimizerKind::e2e:
+      return std::make_unique<EndToEnd<T>>(
+          std::move(params),
+          EndToEndOptions{.lr = lr, .depth = e2e_depth, .weight_decay = weight_decay});
+  }
+  throw std::invalid_argument("make_optimizer: unknown optimizer kind");
+}
+
+template <typename T>
 std::unique_ptr<Optimizer<T>> make_optimizer(const std::string& name,
                                              std::vector<ad::Parameter<T>*> params, double lr,
                                              double weight_decay) {
-  if (name == "gd") {
-    return std::make_unique<GD<T>>(std::move(params),
-                                   GDOptions{.lr = lr, .weight_decay = weight_decay});
-  }
-  if (name == "momentum") {
-    return std::make_unique<Momentum<T>>(std::move(params),
-                                         MomentumOptions{.lr = lr, .weight_decay = weight_decay});
-  }
-  if (name == "adagrad") {
-    return std::make_unique<AdaGrad<T>>(std::move(params),
-                                        AdaGradOptions{.lr = lr, .weight_decay = weight_decay});
-  }
-  if (name == "adadelta") {
-    return std::make_unique<AdaDelta<T>>(std::move(params),
-                                         AdaDeltaOptions{.lr = lr, .weight_decay = weight_decay});
-  }
-  if (name == "rmsprop") {
-    return std::make_unique<RMSProp<T>>(std::move(params),
-                                        RMSPropOptions{.lr = lr, .weight_decay = weight_decay});
-  }
-  if (name == "adam") {
-    return std::make_unique<Adam<T>>(std::move(params),
-                                     AdamOptions{.lr = lr, .weight_decay = weight_decay});
-  }
+  const auto& names = optimizer_names();
+  for (std::size_t i = 0; i < names.size(); ++i)
+    if (name == names[i])
+      return make_optimizer<T>(static_cast<OptimizerKind>(i), std::move(params), lr, weight_decay);
   std::string valid;
-  for (const std::string& n : optimizer_names()) valid += (valid.empty() ? "" : ", ") + n;
+  for (const std::string& n : names) valid += (valid.empty() ? "" : ", ") + n;
   throw std::invalid_argument("make_optimizer: unknown optimizer '" + name + "'; valid names are " +
                               valid);
 }
 
+template std::unique_ptr<Optimizer<float>> make_optimizer(OptimizerKind,
+                                                          std::vector<ad::Parameter<float>*>,
+                                                          double, double, int);
+template std::unique_ptr<Optimizer<double>> make_optimizer(OptimizerKind,
+                                                           std::vector<ad::Parameter<double>*>,
+                                                           double, double, int);
 template std::unique_ptr<Optimizer<float>> make_optimizer(const std::string&,
                                                           std::vector<ad::Parameter<float>*>,
                                                           double, double);

@@ -1,6 +1,7 @@
-// make_optimizer: an optimizer chosen by name at run time, for the command line.
+// make_optimizer: an optimizer chosen at run time, by kind or by name.
 //
-//   auto opt = optim::make_optimizer<double>("adam", model.parameters(), 1e-3);
+//   auto opt = optim::make_optimizer<double>(optim::OptimizerKind::adam, model.parameters(), 1e-3);
+//   auto same = optim::make_optimizer<double>("adam", model.parameters(), 1e-3);
 //
 // Every hyperparameter but the learning rate and the weight decay keeps its default (see each
 // optimizer's Options struct); construct the class directly to set the others.
@@ -14,8 +15,23 @@
 
 namespace optim {
 
-// The names make_optimizer accepts: gd, momentum, adagrad, adadelta, rmsprop, adam.
+// Every optimizer of this library. e2e is the end-to-end rule of Arora et al. (e2e.hpp): it
+// trains one matrix standing for the product of a depth-N network's layers.
+enum class OptimizerKind { gd, momentum, adagrad, adadelta, rmsprop, adam, e2e };
+
+// "gd", "momentum", ..., "e2e".
+const char* optimizer_name(OptimizerKind kind);
+
+// The names make_optimizer accepts: gd, momentum, adagrad, adadelta, rmsprop, adam (the
+// optimizers of a network's own parameters; e2e is built by kind, with its depth).
 const std::vector<std::string>& optimizer_names();
+
+// Requires: lr and weight_decay valid for that optimizer (its constructor throws otherwise);
+//           for e2e, e2e_depth >= 1 and one parameter, the end-to-end matrix.
+template <typename T>
+std::unique_ptr<Optimizer<T>> make_optimizer(OptimizerKind kind,
+                                             std::vector<ad::Parameter<T>*> params, double lr,
+                                             double weight_decay = 0.0, int e2e_depth = 0);
 
 // Requires: name one of optimizer_names() (throws std::invalid_argument listing them
 //           otherwise); lr and weight_decay valid for that optimizer (its constructor throws).

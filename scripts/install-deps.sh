@@ -18,6 +18,7 @@ required=(
   libgnuplot-iostream-dev gnuplot-nox     # plots
   zlib1g-dev                              # reading .gz data files
   libbenchmark-dev                        # bench/ micro-benchmarks
+  nlohmann-json3-dev                      # run records (run.json, figure JSON)
 )
 optional=(graphviz)
 bench=(python3-torch time)

@@ -1,0 +1,157 @@
+#include "experiments/cli/flags.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+namespace experiments {
+
+namespace po = boost::program_options;
+
+namespace {
+
+// Parses the arguments and stores their values in `vm`: every step that reads the user's tokens,
+// and so every step whose po::error message can hold them.
+void parse_and_store(int argc, char** argv, const po::options_description& all,
+                     const po::positional_options_description* positional, po::variables_map& vm) {
+  po::command_line_parser parser(argc, argv);
+  parser.options(all);
+  if (positional != nullptr) parser.positional(*positional);
+  const po::parsed_options parsed = parser.run();
+  // A count (std::size_t) given as "-1" would wrap around to 18446744073709551615 and be
+  // refused by a range check that shows that number; refuse the sign itself.
+  for (const po::option& option : parsed.options) {
+    const po::option_description* d = all.find_nothrow(option.string_key, false);
+    if (d == nullptr || !dynamic_cast<const po::typed_value<std::size_t>*>(d->semantic().get()))
+      continue;
+    for (const std::string& value : option.value)
+      if (value.find('-') != std::string::npos)
+        throw po::error("--" + option.string_key + " must be a whole number >= 0, got '" + value +
+                        "'");
+  }
+  po::store(parsed, vm);
+}
+
+// The message of the error that parsing these arguments raised. Boost.Program_options writes it
+// by replacing placeholders such as %canonical_option% with the user's own tokens, in a loop that
+// never ends when a token holds the placeholder itself: `overparam linear -%canonical_option%`
+// hung (found by tests/fuzz/fuzz_cli.cpp). So when an argument holds a '%', the message comes
+// from parsing a copy of the arguments with each '%' shown as '?', which fails the same way. (If
+// that copy parses, the error came from po::notify(), whose messages hold no user token.)
+std::string error_message(const po::error& e, int argc, char** argv,
+                          const po::options_description& all,
+                          const po::positional_options_description* positional) {
+  std::vector<std::string> shown(argv, argv + argc);
+  bool has_percent = false;
+  for (std::string& arg : shown) {
+    for (char& c : arg) {
+      if (c == '%') {
+        c = '?';
+        has_percent = true;
+      }
+    }
+  }
+  if (!has_percent) return e.what();
+  std::vector<char*> shown_argv;
+  for (std::string& arg : shown) shown_argv.push_back(arg.data());
+  shown_argv.push_back(nullptr);
+  try {
+    po::variables_map ignored;
+    parse_and_store(argc, shown_argv.data(), all, positional, ignored);
+  } catch (const po::error& again) {
+    return std::string(again.what()) + " (each '%' in the arguments shown as '?')";
+  }
+  return e.what();
+}
+
+}  // namespace
+
+int parse_flags(const std::string& command, int argc, char** argv,
+                const po::options_description& flags, po::variables_map& vm,
+                const po::options_description* hidden,
+                const po::positional_options_description* positional) {
+  po::options_description all;
+  all.add(flags);
+  if (hidden != nullptr) all.add(*hidden);
+  try {
+    parse_and_store(argc, argv, all, positional, vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << "overparam " << command << ": " << error_message(e, argc, argv, all, positional)
+              << "\n(see 'overparam " << command << " --help')\n";
+    return 2;
+  }
+  if (vm.count("help")) {
+    std::cout << flags << "\n";
+    return 0;
+  }
+  return -1;
+}
+
+std::string show(double value) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", value);
+  return buf;
+}
+
+std::vector<double> parse_rates(const std::string& flag, const std::string& text) {
+  std::vector<double> rates;
+  std::stringstream ss(text);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    std::size_t used = 0;
+    double v = 0;
+    try {
+      v = std::stod(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != item.size() || !(v > 0) || !std::isfinite(v)) {
+      throw std::invalid_argument(flag + ": '" + item +
+                                  "' is not a positive number (expected e.g. 1e-3,5e-3,1e-2)");
+    }
+    rates.push_back(v);
+  }
+  if (rates.empty()) throw std::invalid_argument(flag + ": no rates given");
+  return rates;
+}
+
+optim::OptimizerKind parse_optimizer(const std::string& name) {
+  std::string all;
+  for (int k = 0; k <= int(optim::OptimizerKind::e2e); ++k) {
+    const auto kind = static_cast<optim::OptimizerKind>(k);
+    if (name == optim::optimizer_name(kind)) return kind;
+    all += std::string(k ? "|" : "") + optim::optimizer_name(kind);
+  }
+  throw std::invalid_argument("--optimizer must be one of " + all + ", not '" + name + "'");
+}
+
+DType parse_dtype(const std::string& name) {
+  if (name == "float64") return DType::float64;
+  if (name == "float32") return DType::float32;
+  throw std::invalid_argument("--dtype must be float64 or float32, not '" + name + "'");
+}
+
+void check_range(const std::string& flag, std::size_t value, std::size_t lo, std::size_t hi) {
+  if (value < lo || value > hi)
+    throw std::invalid_argument(flag + " must be between " + std::to_string(lo) + " and " +
+                                std::to_string(hi) + ", got " + std::to_string(value));
+}
+
+void check_positive(const std::string& flag, double value) {
+  if (!(value > 0) || !std::isfinite(value))
+    throw std::invalid_argument(flag + " must be a positive number, got " + show(value));
+}
+
+std::string default_gas_data() {
+  return std::string(OVERPARAM_DATA_DIR) + "/gas/ethanol.dat.gz";
+}
+
+int default_jobs() {
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+}  // namespace experiments

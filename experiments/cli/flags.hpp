@@ -1,0 +1,46 @@
+// The command line's edge: flags become typed, checked settings here, once.
+//
+// Each command declares its flags with Boost.Program_options, calls parse_flags, and turns the
+// values into the typed settings of its domain (enums, lists of rates, counts within their
+// limits) with the helpers below. A user's mistake is one line on stderr naming the flag, and
+// exit code 2; nothing below the command parses or checks a flag again.
+#pragma once
+
+#include <boost/program_options.hpp>
+#include <string>
+#include <vector>
+
+#include "experiments/linear/trainer.hpp"
+#include "optim/factory.hpp"
+
+namespace experiments {
+
+// Parses a command's flags into `vm`. Prints the help for --help (`flags` only: `hidden` holds
+// positional arguments) or one line naming a bad flag. Returns the exit code when the command
+// should stop now (0 after --help, 2 after a bad flag), or -1 to go on.
+int parse_flags(const std::string& command, int argc, char** argv,
+                const boost::program_options::options_description& flags,
+                boost::program_options::variables_map& vm,
+                const boost::program_options::options_description* hidden = nullptr,
+                const boost::program_options::positional_options_description* positional = nullptr);
+
+// The checks below throw std::invalid_argument with the message the user sees.
+
+// "1e-3,5e-3": positive finite rates, at least one ("FLAG: 'x' is not a positive number ...").
+std::vector<double> parse_rates(const std::string& flag, const std::string& text);
+// gd|momentum|adagrad|adadelta|rmsprop|adam|e2e.
+optim::OptimizerKind parse_optimizer(const std::string& name);
+// float64|float32.
+DType parse_dtype(const std::string& name);
+// "FLAG must be between LO and HI, got VALUE".
+void check_range(const std::string& flag, std::size_t value, std::size_t lo, std::size_t hi);
+// "FLAG must be a positive number, got VALUE" for <= 0, NaN and infinity.
+void check_positive(const std::string& flag, double value);
+// A number as %g prints it, for messages.
+std::string show(double value);
+
+// The defaults that several commands share: the ethanol file in data/gas, one job per core.
+std::string default_gas_data();
+int default_jobs();
+
+}  // namespace experiments

@@ -1,0 +1,79 @@
+// `overparam mnist-figure` (also `overparam figure mnist`): the paper's last figure.
+#include <boost/program_options.hpp>
+#include <cstdio>
+#include <iostream>
+
+#include "experiments/cli/commands.hpp"
+#include "experiments/cli/flags.hpp"
+#include "experiments/cli/mnist_common.hpp"
+#include "experiments/mnist/figure.hpp"
+#include "experiments/mnist/records.hpp"
+#include "experiments/report/console.hpp"
+#include "experiments/report/files.hpp"
+
+namespace po = boost::program_options;
+
+namespace experiments {
+
+int run_mnist_figure(int argc, char** argv) {
+  std::string out, mnist_dir = default_mnist_dir(), l2_on = "product";
+  bool quick = false, no_plot = false, no_progress = false;
+  int threads = 0;
+  std::size_t steps = 0, validation_size = 5000;
+  po::options_description flags(
+      "overparam mnist-figure: the paper's last figure. Trains the MNIST tutorial convnet and\n"
+      "its overparameterized variant from the same seed, plots both batch losses on one log\n"
+      "scale, and sets the paper's numbers beside this run's.\n\n"
+      "Usage: overparam mnist-figure [OPTIONS]\n\nOptions");
+  flags.add_options()("help,h", "print this help")(
+      "quick", po::bool_switch(&quick),
+      "600 steps per variant (a minute or two): the start and the crossing, not the end")(
+      "steps", po::value(&steps)->default_value(0), "steps per variant (0: 10 epochs, 8593)")(
+      "l2-on", po::value(&l2_on)->default_value(l2_on), "product|factors (see 'overparam mnist')")(
+      "threads", po::value(&threads)->default_value(0), "threads (0: one per core)")(
+      "mnist-dir", po::value(&mnist_dir)->default_value(mnist_dir),
+      "folder with the four MNIST files (scripts/fetch-mnist.sh)")(
+      "validation-size", po::value(&validation_size)->default_value(validation_size),
+      "training images held out for validation (the first ones, as in the tutorial)")(
+      "out", po::value(&out), "output folder (default: runs/figure-mnist[-quick])")(
+      "plot", po::bool_switch(), "draw mnist.png (the default)")(
+      "no-plot", po::bool_switch(&no_plot), "do not draw mnist.png")(
+      "progress", po::bool_switch(), "show a progress line on a terminal (the default)")(
+      "no-progress", po::bool_switch(&no_progress), "no progress line");
+  po::variables_map vm;
+  if (const int stop = parse_flags("mnist-figure", argc, argv, flags, vm); stop >= 0) return stop;
+  MnistConfig base;
+  base.steps = steps ? steps : quick ? 600 : 0;
+  base.eval_every = 0;
+  base.progress = !no_progress;
+  try {
+    if (threads < 0) throw std::invalid_argument("--threads must be >= 0");
+    base.l2_on = parse_l2_on(l2_on);
+    validate_mnist_config(base);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "overparam mnist-figure: " << e.what() << "\n";
+    return 2;
+  }
+  data::Mnist mnist;
+  if (!load_mnist_or_explain("mnist-figure", mnist_dir, validation_size, mnist)) return 1;
+  use_mnist_threads(threads);
+  if (out.empty()) out = quick ? "runs/figure-mnist-quick" : "runs/figure-mnist";
+  make_output_dir(out);
+
+  MnistFigure figure = run_mnist_figure(
+      mnist, base, [&](const MnistConfig& c, const MnistResult& r) {
+        write_mnist_run(out + "/" + to_string(c.variant), c, r, mnist_dir, threads, false);
+        if (r.interrupted) return;
+        say("%-9s batch loss %.4f -> %.4f over %zu steps, test error %.2f%% (%.1f ms/step)\n",
+            to_string(c.variant), r.batch_loss.front(), r.batch_loss.back(), r.steps,
+            r.evals.back().test_error, 1e3 * r.seconds_per_step());
+      });
+  figure.quick = quick;
+  write_mnist_figure(figure, out, mnist_dir, threads, !no_plot);
+  std::cout << "\n"
+            << mnist_figure_table(figure) << "\nwrote " << out << "/ (mnist.md, mnist.json"
+            << (no_plot ? "" : ", mnist.png") << ", original/, overparam/)\n";
+  return 0;
+}
+
+}  // namespace experiments

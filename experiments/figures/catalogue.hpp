@@ -1,0 +1,67 @@
+// The paper's linear-network figures, as data: each figure a set of panels (one per loss, l_2
+// and l_4), each panel its curves, each curve the settings of one training (a LinearConfig with
+// the learning rates to try: the paper's grid where the paper tuned the rate, the best being
+// the lowest final loss among the runs that did not diverge). Beside the curves a figure
+// carries the paper's claim and the numbers read off its plots, which its verdicts and table
+// put beside this run's (claims.hpp). Running a figure is figures/run.hpp.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "experiments/linear/trainer.hpp"
+
+namespace experiments {
+
+// What tells the curves of a figure apart; claims and the paper's numbers name curves by it.
+struct CurveSettings {
+  std::size_t depth = 1;
+  std::size_t width = 1;
+  optim::OptimizerKind optimizer = optim::OptimizerKind::gd;
+  nn::Init init = nn::Init::normal;
+  bool operator==(const CurveSettings&) const = default;
+};
+
+struct FigureCurve {
+  std::string label;    // the legend's text, "depth 3, width 100"
+  LinearConfig config;  // with config.rates: the grid to search, or one rate
+  CurveSettings settings() const {
+    return {config.depth, config.width, config.optimizer, config.init};
+  }
+};
+
+struct FigurePanel {
+  std::string name;  // "l2", "l4"
+  int p = 2;
+  std::vector<FigureCurve> curves;
+};
+
+// A number read off the paper's figure: the distance from the optimum of a curve in `panel`
+// at the end of the paper's horizon.
+struct PaperValue {
+  std::string panel;
+  CurveSettings curve;
+  double distance = 0;
+};
+
+struct Figure {
+  std::string name, title;
+  std::string claim;  // what the paper shows with it, in a sentence
+  std::size_t iterations = 0;
+  std::size_t paper_iterations = 0;  // the paper's horizon
+  bool quick = false;                // iterations shortened (--quick)
+  std::vector<FigurePanel> panels;
+  std::vector<PaperValue> paper;
+};
+
+// The learning-rate grid of the paper's searches: {1e-5, 5e-5, ..., 5e-1}.
+const std::vector<double>& paper_lr_grid();
+
+// NAME among figure_names(); quick divides the horizons (by 10 for the 100k-250k ones and by
+// about 33 for the 1e6 ones) so that each figure takes about a minute. Throws
+// std::invalid_argument listing the names for an unknown one.
+Figure make_figure(const std::string& name, bool quick);
+// emulation, depth, adaptive, adam, init.
+const std::vector<std::string>& figure_names();
+
+}  // namespace experiments

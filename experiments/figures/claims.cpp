@@ -1,0 +1,122 @@
+#include "experiments/figures/claims.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+
+namespace experiments {
+
+namespace {
+
+std::string fmt(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3g", v);
+  return buf;
+}
+
+constexpr double infinity = std::numeric_limits<double>::infinity();
+
+}  // namespace
+
+std::string check_claims(const FigureResult& r) {
+  using enum optim::OptimizerKind;
+  const Figure& f = r.figure;
+  std::string out;
+  // "- holds: the paper's claim. This run: the numbers." (or "does not hold").
+  auto claim = [&](bool holds, const std::string& text, const std::string& numbers) {
+    out += std::string(holds ? "- holds: " : "- does not hold: ") + text +
+           ". This run: " + numbers + ".\n";
+  };
+  auto dist = [&](const std::string& panel, const CurveSettings& settings) {
+    const CurveResult* c = find_curve(r, panel, settings);
+    if (c == nullptr || c->best.diverged) return infinity;
+    return final_distance(r, *c);
+  };
+  if (f.name == "emulation") {
+    // Along the whole curve: the largest relative gap between a network and the rule.
+    auto gap = [&](const std::string& panel, const CurveSettings& a, const CurveSettings& b) {
+      const CurveResult* x = find_curve(r, panel, a);
+      const CurveResult* y = find_curve(r, panel, b);
+      if (x == nullptr || y == nullptr || x->best.diverged || y->best.diverged) return infinity;
+      const double l_star = panel_l_star(r, panel);
+      double worst = 0;
+      for (std::size_t i = 0; i < x->best.loss.size() && i < y->best.loss.size(); ++i)
+        worst =
+            std::max(worst, std::abs((x->best.loss[i] - l_star) / (y->best.loss[i] - l_star) - 1));
+      return worst;
+    };
+    for (const auto& panel : f.panels)
+      for (std::size_t depth : {2u, 3u}) {
+        const CurveSettings rule{depth, 1, e2e, nn::Init::balanced};
+        const double g1 = gap(panel.name, {depth, 1, gd, nn::Init::balanced}, rule);
+        const double g100 = gap(panel.name, {depth, 100, gd, nn::Init::balanced}, rule);
+        claim(g1 <= 0.05 && g100 <= 0.05,
+              panel.name + ", depth " + std::to_string(depth) +
+                  ": networks of width 1 and 100 follow the e2e rule",
+              "largest gap along the curve " + fmt(100 * g1) + "% (width 1) and " +
+                  fmt(100 * g100) + "% (width 100); 5% counts as following");
+      }
+  } else if (f.name == "depth") {
+    const double l2_1 = dist("l2", {1}), l2_2 = dist("l2", {2}), l2_3 = dist("l2", {3});
+    claim(l2_1 <= std::min(l2_2, l2_3), "l2: depth 1 ends closest to the optimum",
+          "depth 1 " + fmt(l2_1) + ", depth 2 " + fmt(l2_2) + ", depth 3 " + fmt(l2_3));
+    const double l4_1 = dist("l4", {1}), l4_3 = dist("l4", {3});
+    claim(l4_3 < l4_1, "l4: depth 3 ends closer to the optimum than depth 1",
+          "depth 3 " + fmt(l4_3) + ", depth 1 " + fmt(l4_1));
+  } else if (f.name == "adaptive") {
+    const double gd3 = dist("l4", {3, 1, gd}), ag = dist("l4", {1, 1, adagrad}),
+                 ad = dist("l4", {1, 1, adadelta});
+    claim(gd3 < ag && gd3 < ad, "GD on depth 3 ends closer than AdaGrad and AdaDelta on depth 1",
+          "GD depth 3 " + fmt(gd3) + ", AdaGrad " + fmt(ag) + ", AdaDelta " + fmt(ad));
+  } else if (f.name == "adam") {
+    const double a1 = dist("l4", {1, 1, adam}), a2 = dist("l4", {2, 1, adam}),
+                 a3 = dist("l4", {3, 1, adam});
+    claim(a2 < a1 && a3 < a1, "Adam on depth 2 and 3 ends closer than on depth 1",
+          "depth 1 " + fmt(a1) + ", depth 2 " + fmt(a2) + ", depth 3 " + fmt(a3));
+  } else if (f.name == "init") {
+    const CurveResult* zero8 = find_curve(r, "l4", {8, 1, gd, nn::Init::normal});
+    if (zero8 != nullptr && !zero8->best.loss.empty()) {
+      const double start = zero8->best.loss.front(), end = zero8->best.final_loss;
+      claim(std::abs(end - start) <= 1e-3 * start,
+            "depth 8 from near zero does not leave its start",
+            "loss " + fmt(start) + " at the start, " + fmt(end) + " at the end");
+    }
+    const double d1 = dist("l4", {1});
+    for (std::size_t depth : {4u, 8u}) {
+      const double id = dist("l4", {depth, 1, gd, nn::Init::identity});
+      const std::string d = "depth " + std::to_string(depth);
+      claim(id < d1, d + " from the identity ends closer than depth 1",
+            d + " " + fmt(id) + ", depth 1 " + fmt(d1));
+    }
+  }
+  return out;
+}
+
+std::string paper_table(const FigureResult& r) {
+  const Figure& f = r.figure;
+  std::string t =
+      "| panel | curve | best lr | distance L - L* at the end | paper |\n"
+      "|---|---|---|---|---|\n";
+  for (const auto& c : r.curves) {
+    std::string paper = "";
+    for (const auto& pv : f.paper)
+      if (pv.panel == c.panel && pv.curve == c.settings) {
+        paper = "~" + fmt(pv.distance);
+        if (!f.quick) {
+          const double ratio = final_distance(r, c) / pv.distance;
+          paper += ratio >= 0.5 && ratio <= 2 ? " (within 2x)" : " (ours " + fmt(ratio) + "x)";
+        }
+      }
+    const std::string d = c.best.diverged ? "diverged" : fmt(final_distance(r, c));
+    t += "| " + c.panel + " | " + c.label + " | " + (std::isnan(c.best_lr) ? "-" : fmt(c.best_lr)) +
+         " | " + d + " | " + paper + " |\n";
+  }
+  if (f.quick && !f.paper.empty()) {
+    t += "\n(--quick: this run stopped at " + std::to_string(f.iterations) +
+         " iterations; the paper's numbers are at " + std::to_string(f.paper_iterations) + ".)\n";
+  }
+  return t;
+}
+
+}  // namespace experiments

@@ -1,0 +1,117 @@
+#include "experiments/figures/files.hpp"
+
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+
+#include "experiments/figures/claims.hpp"
+#include "experiments/linear/records.hpp"
+#include "experiments/report/csv.hpp"
+#include "experiments/report/files.hpp"
+#include "experiments/report/json.hpp"
+#include "experiments/report/plot.hpp"
+#include "data_loaders/atomic_file.hpp"
+
+namespace experiments {
+
+namespace {
+
+std::string fmt(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3g", v);
+  return buf;
+}
+
+// "depth 3, width 100" -> "depth-3-width-100"
+std::string slug(const std::string& label) {
+  std::string s;
+  for (char c : label) {
+    if (std::isalnum(static_cast<unsigned char>(c)))
+      s += char(std::tolower(c));
+    else if (!s.empty() && s.back() != '-')
+      s += '-';
+  }
+  while (!s.empty() && s.back() == '-') s.pop_back();
+  return s;
+}
+
+}  // namespace
+
+std::string curve_csv_name(const CurveResult& curve) {
+  return curve.panel + "_" + slug(curve.label) + ".csv";
+}
+
+std::string figure_markdown(const FigureResult& r, const std::string& table,
+                            const std::string& verdicts) {
+  const Figure& figure = r.figure;
+  return "# " + figure.title + "\n\nThe paper: " + figure.claim + ".\n\n" +
+         std::to_string(figure.iterations) + " iterations, data " + r.data + " (" +
+         r.normalization + "), " + std::to_string(r.runs) + " runs in " + fmt(r.wall_seconds) +
+         " s.\n\n" +
+         (r.interrupted ? "**Interrupted**: the curves end where the signal stopped "
+                          "them; the verdicts below judge those partial runs.\n\n"
+                        : "") +
+         table + "\nThe claims on this run:\n\n" + verdicts;
+}
+
+void write_figure(const FigureResult& r, const std::string& out_dir, bool plot) {
+  const Figure& figure = r.figure;
+  make_output_dir(out_dir);
+  Csv grid({"panel", "curve", "lr", "final_loss", "distance", "diverged", "diverged_at", "best"});
+  std::vector<Panel> panels;
+  for (std::size_t p = 0; p < figure.panels.size(); ++p) {
+    Panel panel;
+    panel.options.title = figure.panels[p].name == "l2" ? "l_2 loss" : "l_4 loss";
+    panel.options.ylabel = "L - L* (distance from optimum)";
+    for (const CurveResult& c : r.curves) {
+      if (c.panel != figure.panels[p].name) continue;
+      for (std::size_t k = 0; k < c.rates.size(); ++k)
+        grid.row()
+            .text(c.panel)
+            .text(c.label, true)
+            .cell(c.rates[k], "%.6g")
+            .cell(c.final_losses[k])
+            .cell(c.final_losses[k] - r.l_star[p])
+            .cell(bool(c.diverged[k]))
+            .cell(c.diverged_at[k])
+            .cell(k == c.best_index);
+      losses_csv(c.best, r.l_star[p]).write(out_dir + "/" + curve_csv_name(c));
+      const bool rate_chosen = c.rates.size() > 1 && !std::isnan(c.best_lr);
+      panel.series.push_back(distance_series(
+          c.label + (rate_chosen ? " (lr " + fmt(c.best_lr) + ")" : ""), c.best, r.l_star[p]));
+    }
+    panels.push_back(std::move(panel));
+  }
+  grid.write(out_dir + "/grid.csv");
+
+  data::write_file_atomic(out_dir + "/" + figure.name + ".md",
+                          figure_markdown(r, paper_table(r), check_claims(r)));
+
+  Json json;
+  json["version"] = OVERPARAM_VERSION;
+  json["figure"] = figure.name;
+  json["iterations"] = figure.iterations;
+  json["quick"] = figure.quick;
+  json["interrupted"] = r.interrupted;
+  json["data"] = r.data;
+  json["normalize"] = r.normalization;
+  json["l_star"] = r.l_star;
+  json["wall_seconds"] = r.wall_seconds;
+  Json curves = Json::array();
+  for (const auto& c : r.curves) {
+    Json curve;
+    curve["panel"] = c.panel;
+    curve["curve"] = c.label;
+    curve["best_lr"] = c.best_lr;
+    curve["final_loss"] = c.best.final_loss;
+    curve["diverged"] = c.best.diverged;
+    curve["rates"] = c.rates;
+    curve["final_losses"] = c.final_losses;
+    curves.push_back(curve);
+  }
+  json["curves"] = curves;
+  write_json(out_dir + "/" + figure.name + ".json", json);
+  if (plot) plot_panels_png(out_dir + "/" + figure.name + ".png", panels, figure.title);
+}
+
+}  // namespace experiments

@@ -1,0 +1,23 @@
+// What a figure's run leaves in its folder: one CSV per curve (its best rate's loss curve),
+// grid.csv (every rate tried), NAME.md (the paper beside this run, and the verdicts), NAME.json
+// and NAME.png (the panels, like the paper's).
+#pragma once
+
+#include <string>
+
+#include "experiments/figures/run.hpp"
+
+namespace experiments {
+
+// The file name of a curve's CSV: "PANEL_SLUG.csv", e.g. "l4_depth-3-width-100.csv".
+std::string curve_csv_name(const CurveResult& curve);
+
+// The Markdown of NAME.md: title, the paper's claim, the run's size and time, the table, the
+// verdicts.
+std::string figure_markdown(const FigureResult& result, const std::string& table,
+                            const std::string& verdicts);
+
+// Writes every file above into `out_dir` (created if needed); the PNG only when `plot`.
+void write_figure(const FigureResult& result, const std::string& out_dir, bool plot);
+
+}  // namespace experiments

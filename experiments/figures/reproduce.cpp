@@ -1,0 +1,136 @@
+#include "experiments/figures/reproduce.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+
+#include "data_loaders/atomic_file.hpp"
+#include "experiments/figures/claims.hpp"
+#include "experiments/figures/files.hpp"
+#include "experiments/figures/run.hpp"
+#include "experiments/mnist/figure.hpp"
+#include "experiments/mnist/records.hpp"
+#include "experiments/report/files.hpp"
+#include "experiments/report/interrupt.hpp"
+
+namespace experiments {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string fmt(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3g", v);
+  return buf;
+}
+
+// Copies the PNG a figure drew into the report's figures folder; returns its path relative to
+// the report.
+std::string publish_png(const std::string& png, const std::string& name,
+                        const ReproduceSettings& s) {
+  std::error_code ec;
+  const std::string dest = s.figures_dir + "/" + name + (s.quick ? "-quick" : "") + ".png";
+  if (fs::exists(png)) fs::copy_file(png, dest, fs::copy_options::overwrite_existing, ec);
+  return fs::relative(dest, fs::path(s.report).parent_path(), ec).string();
+}
+
+// The section of the MNIST figure, when its files are there.
+std::string mnist_section(const ReproduceSettings& s) {
+  std::string body = "## The MNIST convnet, and its overparameterized variant (paper, Figure 5)\n\n";
+  std::error_code ec;
+  const fs::path dir = s.mnist_dir;
+  const bool present = fs::exists(dir / "train-images-idx3-ubyte", ec) ||
+                       fs::exists(dir / "train-images-idx3-ubyte.gz", ec);
+  if (!present) {
+    std::printf("[mnist] skipped: no MNIST files in %s (run scripts/fetch-mnist.sh)\n\n",
+                dir.c_str());
+    return body +
+           "Not run: the MNIST files were not in `data/mnist/`. `scripts/fetch-mnist.sh` "
+           "fetches them; then run `overparam reproduce` again, or `overparam figure mnist`.\n\n";
+  }
+  std::printf("[mnist] both convnets, %s\n", s.quick ? "600 steps each" : "10 epochs each");
+  std::fflush(stdout);
+  const std::string out = s.out + "/mnist";
+  MnistFigure figure;
+  try {
+    const data::Mnist mnist = data::load_mnist(s.mnist_dir, 5000);
+    use_mnist_threads(0);
+    MnistConfig base;
+    base.steps = s.quick ? 600 : 0;
+    base.eval_every = 0;
+    base.progress = s.progress;
+    make_output_dir(out);
+    figure = run_mnist_figure(mnist, base, [&](const MnistConfig& c, const MnistResult& r) {
+      write_mnist_run(out + "/" + to_string(c.variant), c, r, s.mnist_dir, 0, false);
+    });
+    figure.quick = s.quick;
+    write_mnist_figure(figure, out, s.mnist_dir, 0, true);
+  } catch (const data::DataError& e) {
+    std::printf("[mnist] failed: %s\n\n", e.what());
+    return body + "The run failed: " + e.what() + "\n\n";
+  }
+  const std::string rel = publish_png(out + "/mnist.png", "mnist", s);
+  return body + "![mnist](" + rel + ")\n" + mnist_figure_body(figure) + "\n";
+}
+
+}  // namespace
+
+double reproduce(const ReproduceSettings& s) {
+  make_output_dir(s.out);
+  make_output_dir(s.figures_dir);
+  const auto start = std::chrono::steady_clock::now();
+  std::string body;
+  for (const std::string& name : figure_names()) {
+    const Figure figure = make_figure(name, s.quick);
+    std::printf("[%s] %s, %zu iterations per run\n", name.c_str(), figure.title.c_str(),
+                figure.iterations);
+    std::fflush(stdout);
+    const FigureResult r = run_figure(figure, s.data, s.normalization, s.jobs, s.progress);
+    write_figure(r, s.out + "/" + name, true);
+    if (r.interrupted) throw Interrupted{};  // this figure's files are written; go no further
+    const std::string table = paper_table(r), verdicts = check_claims(r);
+    std::printf("%s(%.0f s)\n\n", verdicts.c_str(), r.wall_seconds);
+    const std::string rel = publish_png(s.out + "/" + name + "/" + name + ".png", name, s);
+    body += "## " + figure.title + "\n\nThe paper: " + figure.claim + ".\n\n![" + name + "](" +
+            rel + ")\n\n" + std::to_string(figure.iterations) + " iterations per run; " +
+            fmt(r.wall_seconds) + " s.\n\n" + table + "\nOn this run:\n\n" + verdicts + "\n";
+  }
+  body += mnist_section(s);
+  const double total =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  const std::string md =
+      "# Reproduction of the paper's experiments\n\n"
+      "Arora, Cohen & Hazan, *On the Optimization of Deep Networks: Implicit Acceleration by "
+      "Overparameterization*, ICML 2018, section 8: l_p regression on the ethanol rows of the UCI "
+      "Gas Sensor Array Drift at Different Concentrations data (2565 rows, 128 features), and, "
+      "when MNIST has been fetched, TensorFlow's MNIST tutorial convnet.\n\n"
+      "Written by `overparam reproduce" +
+      std::string(s.quick ? " --quick" : "") + "` (version " + OVERPARAM_VERSION + ") in " +
+      std::to_string(std::lround(total)) + " s with " + std::to_string(s.jobs) +
+      " parallel runs. Every number below was measured by that command; the runs' CSV and JSON "
+      "files are in `" +
+      s.out +
+      "`.\n\n"
+      "Preprocessing: the paper does not state it. This run uses `" +
+      data::to_string(s.normalization) +
+      "`: every feature and the target minus its mean, divided by its population standard "
+      "deviation. Losses are reported as the distance from the optimum, L - L*, with L* computed "
+      "directly (least squares for l_2, Newton's method for l_4). Near-zero initialization is "
+      "N(0, 0.01^2) per entry; learning rates come from the paper's grid {1e-5, 5e-5, ..., 5e-1}, "
+      "the best being the lowest final loss among runs that did not diverge. The emulation figure "
+      "uses balanced initialization (one end-to-end matrix drawn N(0, 0.01^2), split across the "
+      "layers) so that all its curves start at the same point.\n\n" +
+      (s.quick
+           ? std::string("**This is a --quick run**: horizons are a tenth (or a thirtieth) of the "
+                         "paper's, so its numbers are not comparable with the paper's; the "
+                         "verdicts only say what this short run shows.\n\n")
+           : std::string()) +
+      body;
+  data::write_file_atomic(s.report, md);
+  return total;
+}
+
+}  // namespace experiments

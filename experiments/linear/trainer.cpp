@@ -1,0 +1,201 @@
+#include "experiments/linear/trainer.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <memory>
+#include <stdexcept>
+
+#include "autodiff/autodiff.hpp"
+#include "experiments/report/interrupt.hpp"
+#include "experiments/report/progress.hpp"
+#include "nn/losses.hpp"
+
+namespace experiments {
+
+const char* dtype_name(DType dtype) {
+  return dtype == DType::float32 ? "float32" : "float64";
+}
+
+std::size_t default_log_every(std::size_t iterations) {
+  return std::max<std::size_t>(1, iterations / 2000);
+}
+
+std::size_t best_run(const std::vector<LinearResult>& results) {
+  std::size_t best = results.size();
+  for (std::size_t i = 0; i < results.size(); ++i)
+    if (!results[i].diverged &&
+        (best == results.size() || results[i].final_loss < results[best].final_loss))
+      best = i;
+  return best;
+}
+
+namespace {
+
+// One model of a grid: a network (or, for e2e, one matrix) and its optimizer.
+template <typename T>
+struct Model {
+  std::unique_ptr<nn::DeepLinear<T>> net;
+  std::unique_ptr<ad::Parameter<T>> end_to_end;  // e2e only
+  std::unique_ptr<optim::Optimizer<T>> opt;
+  LinearResult result;
+  bool done = false;
+};
+
+// Trains one model per rate, all from the same initialization, together: each iteration stacks
+// the models' end-to-end matrices into V [K·k, d] and meets the data once, in one pass over X
+// that computes every model's loss and gradient (nn::LpRegression; for p = 2 from XᵀX, without
+// a pass), where K separate runs would make 2K passes. The models do not interact, and the fused
+// op's arithmetic does not depend on the stack, so each one follows exactly the path of a run of
+// its own (bit for bit).
+// A model that diverges leaves the stack; the others go on.
+template <typename T>
+std::vector<LinearResult> train(const Problem& problem, const LinearConfig& c) {
+  const std::vector<double>& rates = c.rates;
+  const auto start = std::chrono::steady_clock::now();
+  const std::size_t d = problem.x.cols(), k = problem.y.cols();
+  const ad::Tensor<T> X = problem.x.template cast<T>();
+  const bool e2e = c.optimizer == optim::OptimizerKind::e2e;
+
+  nn::DeepLinearOptions o;
+  o.input_dim = d;
+  o.output_dim = k;
+  o.depth = c.depth;
+  o.width = c.width;
+  o.init = c.init;
+  o.init_std = c.init_std;
+  o.seed = c.seed;
+  const std::vector<ad::Tensor<double>>& loaded = c.initial_layers;
+  if (!loaded.empty() && loaded.size() != c.depth)
+    throw std::invalid_argument("train_linear: " + std::to_string(loaded.size()) +
+                                " initial layers for a depth-" + std::to_string(c.depth) +
+                                " network");
+
+  std::vector<Model<T>> models(rates.size());
+  for (std::size_t i = 0; i < rates.size(); ++i) {
+    Model<T>& model = models[i];
+    model.net = std::make_unique<nn::DeepLinear<T>>(o);
+    for (std::size_t j = 0; j < loaded.size(); ++j) {
+      if (loaded[j].shape() != model.net->layer(j).shape())
+        throw std::invalid_argument("train_linear: initial layer " + std::to_string(j + 1) +
+                                    " has the wrong shape");
+      model.net->layer(j).value() = loaded[j].template cast<T>();
+    }
+    for (auto* p : model.net->parameters())
+      model.result.initial_layers.push_back(p->value().template cast<double>());
+    if (e2e) {  // the rule trains one matrix, started at the network's end-to-end product
+      model.end_to_end = std::make_unique<ad::Parameter<T>>(model.net->end_to_end(), "W");
+      model.opt = optim::make_optimizer<T>(c.optimizer, {model.end_to_end.get()}, rates[i],
+                                           c.weight_decay, int(c.depth));
+    } else {
+      model.opt =
+          optim::make_optimizer<T>(c.optimizer, model.net->parameters(), rates[i], c.weight_decay);
+    }
+  }
+
+  const std::size_t log_every = c.log_every ? c.log_every : default_log_every(c.iterations);
+  const bool single = rates.size() == 1;
+  Progress progress(c.progress_label, c.iterations, c.progress && c.explain == 0);
+  const ad::Tensor<T> Y1 = problem.y.template cast<T>();
+  std::unique_ptr<StepExplainer<T>> explainer;
+  if (single && c.explain > 0) {
+    explainer = std::make_unique<StepExplainer<T>>(*models[0].net, X, Y1, problem.p, rates[0],
+                                                   c.weight_decay, c.optimizer == optim::OptimizerKind::gd);
+  }
+
+  std::vector<std::size_t> active;  // the models still training, in stack order
+  for (std::size_t i = 0; i < models.size(); ++i) active.push_back(i);
+
+  const nn::LpRegression<T> regression(X, Y1, problem.p);  // for p = 2, XᵀX etc. once
+  ad::Tape<T> tape;
+  for (std::size_t it = 0; !active.empty(); ++it) {
+    // Forward: V = [W_e of each active model] [K·k, d], and every model's loss
+    // L[a] = Σ (X·V_aᵀ - y)^p / (p·m), in one pass over X: losses [K].
+    tape.clear();
+    std::vector<ad::Var<T>> rows;
+    for (std::size_t i : active)
+      rows.push_back(e2e ? tape.param(*models[i].end_to_end)
+                         : models[i].net->record_end_to_end(tape));
+    auto v = rows.size() == 1 ? rows[0] : ad::stack_rows(rows);
+    auto losses = regression.losses(v);
+
+    bool changed = false;
+    const bool stop = interrupted() != 0;  // Ctrl-C: log this iteration and end every run here
+    for (std::size_t a = 0; a < active.size(); ++a) {
+      Model<T>& model = models[active[a]];
+      const double value = double(losses.value()[a]);
+      const bool diverged = !std::isfinite(value) || value > divergence_threshold;
+      if (it % log_every == 0 || it == c.iterations || diverged || stop) {
+        if (!model.result.iteration.empty() && model.result.iteration.back() == it) {
+          model.result.loss.back() = value;  // this iteration again, after the stack shrank
+        } else {
+          model.result.iteration.push_back(it);
+          model.result.loss.push_back(value);
+        }
+      }
+      model.result.final_loss = value;
+      model.result.iterations_done = it;
+      if (diverged) {
+        model.result.diverged = true;
+        model.result.diverged_at = it;
+      }
+      if (stop && !diverged && it < c.iterations) model.result.interrupted = true;
+      if (diverged || it == c.iterations || stop) {
+        model.done = true;
+        changed = true;
+      }
+    }
+    progress.update(it, models[active[0]].result.final_loss);
+    if (changed) {  // finished models leave the stack before their (meaningless) step
+      std::vector<std::size_t> still;
+      for (std::size_t i : active)
+        if (!models[i].done) still.push_back(i);
+      if (still.empty()) break;
+      if (still.size() != active.size()) {
+        // Recompute with the survivors only: their gradients must not see the others' rows.
+        active = std::move(still);
+        --it;
+        continue;
+      }
+    }
+
+    // Backward and one step of every optimizer. The models share no parameter, so the gradient
+    // of the summed loss with respect to model i's parameters is the gradient of its own loss.
+    for (std::size_t i : active) models[i].opt->zero_grad();
+    tape.backward(ad::sum(losses));
+    const bool explain = explainer && it < c.explain;
+    if (explain) explainer->before(it, models[0].result.final_loss);
+    for (std::size_t i : active) models[i].opt->step();
+    if (explain) {
+      models[0].result.explained.push_back(explainer->after());
+      if (c.print_explain) print_explain(stdout, models[0].result.explained.back());
+    }
+  }
+  progress.finish();
+
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::vector<LinearResult> results;
+  for (Model<T>& model : models) {
+    if (e2e) {
+      model.result.final_layers = {model.end_to_end->value().template cast<double>()};
+    } else {
+      for (auto* p : model.net->parameters())
+        model.result.final_layers.push_back(p->value().template cast<double>());
+    }
+    model.result.wall_seconds = seconds;
+    results.push_back(std::move(model.result));
+  }
+  return results;
+}
+
+}  // namespace
+
+std::vector<LinearResult> train_linear(const Problem& problem, const LinearConfig& config) {
+  if (config.rates.empty()) throw std::invalid_argument("train_linear: no learning rates");
+  if (config.explain > 0 && config.rates.size() > 1)
+    throw std::invalid_argument("--explain takes a single run apart; drop --lr-grid");
+  return config.dtype == DType::float32 ? train<float>(problem, config)
+                                        : train<double>(problem, config);
+}
+
+}  // namespace experiments

@@ -1,0 +1,82 @@
+// Training linear models on l_p regression: the engine behind `overparam linear` and the
+// paper's linear-network figures.
+//
+// A LinearConfig says what to train on a Problem: a depth-N linear network (nn::DeepLinear)
+// with one of optim's optimizers, or the paper's end-to-end rule (optim::EndToEnd) on a single
+// matrix started from the same point, at one or more learning rates. train_linear trains one
+// model per rate, all from the same initialization, and returns each one's logged loss curve; a
+// model whose loss diverges stops there, the others go on.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "autodiff/tensor.hpp"
+#include "experiments/linear/explain.hpp"
+#include "experiments/linear/problem.hpp"
+#include "nn/deep_linear.hpp"
+#include "optim/factory.hpp"
+
+namespace experiments {
+
+enum class DType { float64, float32 };
+const char* dtype_name(DType dtype);
+
+// The limits the command line enforces.
+inline constexpr std::size_t max_depth = nn::DeepLinear<double>::max_depth;
+inline constexpr std::size_t max_width = 4096;
+inline constexpr std::size_t max_iterations = 100'000'000;
+
+struct LinearConfig {
+  std::size_t depth = 1;
+  std::size_t width = 1;
+  optim::OptimizerKind optimizer = optim::OptimizerKind::gd;
+  std::vector<double> rates = {1e-3};  // one model per learning rate
+  double weight_decay = 0;
+  nn::Init init = nn::Init::normal;
+  double init_std = 0.01;
+  std::uint64_t seed = 0;
+  std::size_t iterations = 1000;
+  std::size_t log_every = 0;  // 0: about 2000 logged rows however long the run
+  DType dtype = DType::float64;
+  // W1 ... WN to start from (--load-init); empty: drawn from `init` and `seed`.
+  std::vector<ad::Tensor<double>> initial_layers;
+  bool progress = false;
+  std::string progress_label = "train";
+  std::size_t explain = 0;     // take apart the first K steps of a single rate (explain.hpp)
+  bool print_explain = false;  // and print them to stdout as they happen
+};
+
+struct LinearResult {
+  std::vector<std::size_t> iteration;  // logged iterations
+  std::vector<double> loss;            // L at those iterations
+  bool diverged = false;
+  std::size_t diverged_at = 0;  // the first iteration whose loss was NaN, inf or > 1e12
+  bool interrupted = false;     // stopped early by SIGINT/SIGTERM (report/interrupt.hpp)
+  std::size_t iterations_done = 0;
+  double final_loss = 0;
+  double wall_seconds = 0;
+  std::vector<ad::Tensor<double>> initial_layers;  // W1 ... WN as drawn (or loaded)
+  std::vector<ad::Tensor<double>> final_layers;    // W1 ... WN at the end (e2e: one matrix)
+  std::vector<ExplainStep> explained;              // the first `explain` steps, taken apart
+};
+
+// One run per rate of config.rates, all from the same initialization, trained together (one
+// pass over the data per iteration for all of them); results in the order of the rates.
+// Requires: at least one rate, and explain only with a single rate (std::invalid_argument
+//           otherwise); the values the command line accepts. Bad values that reach the
+//           libraries are refused by their own contracts (optimizer, network constructors).
+std::vector<LinearResult> train_linear(const Problem& problem, const LinearConfig& config);
+
+// The loss value that counts as divergence.
+inline constexpr double divergence_threshold = 1e12;
+
+// The default logging stride: about 2000 rows for any run length.
+std::size_t default_log_every(std::size_t iterations);
+
+// The index of the best rate: the lowest final loss among the runs that did not diverge, or
+// results.size() when every run diverged.
+std::size_t best_run(const std::vector<LinearResult>& results);
+
+}  // namespace experiments

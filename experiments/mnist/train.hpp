@@ -1,0 +1,71 @@
+// Training the MNIST convnet (mnist/model.hpp): the tutorial's recipe, step by step, with the
+// batch loss of every step and the validation and test errors every few steps.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "data_loaders/mnist.hpp"
+#include "experiments/mnist/model.hpp"
+
+namespace experiments {
+
+struct MnistConfig {
+  MnistVariant variant = MnistVariant::original;
+  std::size_t epochs = 10;
+  std::size_t steps = 0;  // 0: epochs · training images / batch size (8593 for 10 epochs)
+  std::size_t batch_size = 64;
+  L2On l2_on = L2On::product;
+  std::size_t eval_every = 1000;  // validation and test error every K steps (0: at the end only)
+  std::size_t eval_batch = 500;   // images per forward pass when evaluating
+  std::uint64_t seed = mnist_default_seed;
+  bool progress = false;  // a progress line on a terminal
+  bool verbose = false;   // a line on stdout at each evaluation
+  std::string progress_label = "mnist";
+};
+
+// Throws std::invalid_argument naming the flag for an out-of-range setting (the command line
+// calls it; train_mnist calls it again, as its own contract).
+void validate_mnist_config(const MnistConfig& config);
+
+struct MnistEval {
+  std::size_t step = 0;         // steps done when evaluated
+  double validation_error = 0;  // percent of validation images misclassified
+  double test_error = 0;        // percent of test images misclassified
+};
+
+struct MnistResult {
+  std::size_t steps = 0;           // steps done (fewer than asked if the loss diverged)
+  std::vector<double> batch_loss;  // the loss of each step's batch, before its update
+  std::vector<double> lr;          // the learning rate of each step
+  std::vector<MnistEval> evals;    // every eval_every steps, and at the end
+  std::size_t num_parameters = 0;
+  bool diverged = false;     // the loss became NaN or infinite; training stopped there
+  bool interrupted = false;  // SIGINT/SIGTERM stopped training (no final evaluation then)
+  double train_seconds = 0;  // the training steps alone
+  double eval_seconds = 0;   // the evaluations alone
+  double seconds_per_step() const { return steps ? train_seconds / double(steps) : 0.0; }
+};
+
+// The steps a config runs on `train_images` training images.
+std::size_t mnist_steps(const MnistConfig& config, std::size_t train_images);
+
+// Percent of `split`'s images the model misclassifies (evaluation mode, no gradients; the
+// model is left in evaluation mode).
+double mnist_error(MnistModel& model, const data::MnistSplit& split, std::size_t batch = 500);
+
+// Trains from scratch. Requires: a valid config; more training images than the batch size
+// (throws std::invalid_argument otherwise).
+MnistResult train_mnist(const data::Mnist& mnist, const MnistConfig& config);
+
+// data/mnist in the source tree (scripts/fetch-mnist.sh puts the files there).
+std::string default_mnist_dir();
+
+// Runs the convnet on `threads` threads (0: one per core) of our own, with OpenBLAS on one
+// thread: its own threads, spinning between calls, would take a core from the convolutions'
+// (ad::blas::Threading, docs/PERFORMANCE.md).
+void use_mnist_threads(int threads);
+
+}  // namespace experiments

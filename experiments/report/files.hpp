@@ -1,0 +1,31 @@
+// Output folders: where a run's files go.
+//
+// A run given --out writes into that folder (created if needed). A run without --out gets a new
+// folder of its own, runs/COMMAND-TIMESTAMP, created at that moment and never one that already
+// existed (a second run in the same second gets COMMAND-TIMESTAMP-2), so no run's results are
+// overwritten or mixed with another's. Commands create their folder only after every input has
+// been checked, so a refused run leaves nothing behind.
+#pragma once
+
+#include <string>
+
+#include "data_loaders/atomic_file.hpp"
+
+namespace experiments {
+
+// Every file is written through data::write_file_atomic (a temporary file, then a rename).
+using data::write_file_atomic;
+
+// Creates `dir` (and its parents) if needed. Throws std::runtime_error naming the folder when
+// it cannot be created or written into.
+void make_output_dir(const std::string& dir);
+
+// Creates and returns a folder `stem-YYYYmmdd-HHMMSS` (with "-2", "-3", ... appended when that
+// name is taken) that did not exist before this call; parents are created as needed.
+// Throws std::runtime_error naming the folder when it cannot be created.
+std::string new_run_dir(const std::string& stem);
+
+// The local time as YYYYmmdd-HHMMSS.
+std::string timestamp();
+
+}  // namespace experiments

@@ -1,0 +1,42 @@
+// Plots as PNG files, drawn by gnuplot (through gnuplot-iostream).
+//
+// A curve is a Series of (x, y) points; a plot is one panel of curves, a figure several panels
+// side by side. Each PNG is drawn into a temporary file and renamed into place. A machine
+// without gnuplot still gets every CSV and JSON file, and a warning instead of the PNG.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace experiments {
+
+// One curve of a plot.
+struct Series {
+  std::string label;
+  std::vector<double> x, y;
+};
+
+struct PlotOptions {
+  std::string title;
+  std::string xlabel = "iteration";
+  std::string ylabel = "loss";
+  bool log_y = true;
+  bool log_x = false;
+};
+
+// Draws the curves into a PNG. Returns false (after a warning on stderr) when gnuplot is
+// missing or fails; the caller's data files are unaffected either way.
+bool plot_png(const std::string& path, const std::vector<Series>& series, const PlotOptions& o);
+
+// Several plots side by side in one PNG (a figure with panels, like the paper's).
+struct Panel {
+  std::vector<Series> series;
+  PlotOptions options;
+};
+bool plot_panels_png(const std::string& path, const std::vector<Panel>& panels,
+                     const std::string& title = "");
+
+// True when gnuplot can be run on this machine.
+bool gnuplot_available();
+
+}  // namespace experiments
