@@ -1,4 +1,4 @@
-// One training step of the MNIST tutorial convnet (experiments/mnist.hpp), timed step by step:
+// One training step of the MNIST tutorial convnet (experiments/mnist/model.hpp), timed step by step:
 // the forward pass, the loss with its L2 term, backward and the Momentum update, exactly as
 // experiments::train_mnist runs them, but with the batches prepared beforehand, so that data
 // loading is not in the time. Prints the median milliseconds per step.
@@ -30,7 +30,7 @@
 
 #include "autodiff/autodiff.hpp"
 #include "data_loaders/mnist.hpp"
-#include "experiments/mnist.hpp"
+#include "experiments/mnist/model.hpp"
 #include "optim/momentum.hpp"
 
 namespace {

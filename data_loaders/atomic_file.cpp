@@ -26,8 +26,8 @@ void write_file_atomic(const std::string& path, std::string_view bytes) {
   }
   if (file == nullptr) {
     const int error = errno;
-    const std::string hint = error == ENOENT                     ? " (does the folder exist?)"
-                             : error == EACCES || error == EROFS ? " (is the folder writable?)"
+    const std::string hint = error == ENOENT                     ? " (does the directory exist?)"
+                             : error == EACCES || error == EROFS ? " (is the directory writable?)"
                                                                  : "";
     fail("cannot create the temporary file " + tmp + ": " + std::strerror(error) + hint);
   }

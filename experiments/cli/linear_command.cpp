@@ -8,6 +8,7 @@
 #include "data_loaders/npy.hpp"
 #include "experiments/cli/commands.hpp"
 #include "experiments/cli/flags.hpp"
+#include "experiments/cli/linear_flags.hpp"
 #include "experiments/linear/layers_io.hpp"
 #include "experiments/linear/records.hpp"
 #include "experiments/linear/trainer.hpp"
@@ -22,68 +23,6 @@ namespace po = boost::program_options;
 namespace experiments {
 
 namespace {
-
-// The flags of `overparam linear` as the user typed them (strings for the choices).
-struct LinearFlags {
-  std::string data = std::string(OVERPARAM_DATA_DIR) + "/gas/ethanol.dat.gz";
-  std::string normalize = "zscore", optimizer = "gd", init = "normal", dtype = "float64";
-  std::string lr_grid, save_init, load_init, out;
-  int gas = 1, p = 2, threads = 0;
-  double lr = 1e-3, weight_decay = 0, init_std = 0.01;
-  std::size_t depth = 1, width = 1, iterations = 1000, log_every = 0, explain = 0;
-  std::uint64_t seed = 0;
-  bool no_plot = false, no_progress = false;
-};
-
-// The flags checked and turned into typed settings, in the order the messages have always
-// come: the loss, threads, the rates, the model, the optimizer, the data, the memory.
-LinearConfig check(const LinearFlags& f, data::Normalization& normalization) {
-  if (f.p < 2 || f.p % 2 != 0)
-    throw std::invalid_argument("--p must be an even integer >= 2, got " + std::to_string(f.p));
-  if (f.threads < 0) throw std::invalid_argument("--threads must be >= 0");
-  LinearConfig c;
-  c.rates = f.lr_grid.empty() ? std::vector<double>{f.lr} : parse_rates("--lr-grid", f.lr_grid);
-  check_range("--depth", f.depth, 1, max_depth);
-  check_range("--width", f.width, 1, max_width);
-  check_positive("--lr", f.lr);
-  if (!(f.weight_decay >= 0) || !std::isfinite(f.weight_decay))
-    throw std::invalid_argument("--weight-decay must be >= 0, got " + show(f.weight_decay));
-  check_positive("--init-std", f.init_std);
-  if (f.iterations < 1 || f.iterations > max_iterations)  // a negative count wraps around
-    throw std::invalid_argument("--iterations must be between 1 and " +
-                                std::to_string(max_iterations));
-  c.dtype = parse_dtype(f.dtype);
-  c.init = nn::parse_init(f.init);
-  if (f.explain > 0 && f.optimizer == "e2e") {
-    throw std::invalid_argument(
-        "--explain takes a network's step apart against the end-to-end rule; train the network "
-        "(--optimizer gd), not the rule itself (e2e)");
-  }
-  c.optimizer = parse_optimizer(f.optimizer);
-  if (f.explain > 0 && c.rates.size() > 1)
-    throw std::invalid_argument("--explain takes a single run apart; drop --lr-grid");
-  normalization = data::parse_normalization(f.normalize);
-  // Per model and parameter: its value, gradient and up to two optimizer slots in the dtype,
-  // and the initial and final layers kept as float64 for the output files.
-  const double d = 128 /* the gas features */, w = double(f.width), n = double(f.depth);
-  const double parameters = f.depth == 1 ? d : d * w + (n - 2) * w * w + w;
-  const double bytes_per = 4.0 * (c.dtype == DType::float32 ? 4 : 8) + 16;
-  require_memory(double(c.rates.size()) * parameters * bytes_per,
-                 "depth " + std::to_string(f.depth) + ", width " + std::to_string(f.width) +
-                     (c.rates.size() > 1 ? ", " + std::to_string(c.rates.size()) + " rates" : ""));
-  c.depth = f.depth;
-  c.width = f.width;
-  c.weight_decay = f.weight_decay;
-  c.init_std = f.init_std;
-  c.seed = f.seed;
-  c.iterations = f.iterations;
-  c.log_every = f.log_every;
-  c.explain = f.explain;
-  c.print_explain = f.explain > 0;
-  c.progress = !f.no_progress;
-  c.progress_label = c.rates.size() == 1 ? "train" : std::to_string(c.rates.size()) + " rates";
-  return c;
-}
 
 Json settings_json(const LinearFlags& f, const LinearConfig& c) {
   Json s;
@@ -112,55 +51,19 @@ Json settings_json(const LinearFlags& f, const LinearConfig& c) {
 
 int run_linear(int argc, char** argv) {
   LinearFlags f;
-  bool plot_switch = true;
   po::options_description flags(
       "overparam linear: train a linear model (a depth-N linear network, or the paper's\n"
       "end-to-end rule) on l_p regression over the UCI gas sensor ethanol data\n\n"
       "Usage: overparam linear [OPTIONS]\n\nOptions");
-  flags.add_options()("help,h", "print this help")(
-      "data", po::value(&f.data)->default_value(f.data),
-      "gas data: a UCI file (plain or .gz) or a folder of batchN.dat files")(
-      "gas", po::value(&f.gas)->default_value(f.gas), "UCI gas class to keep (1 = ethanol)")(
-      "normalize", po::value(&f.normalize)->default_value(f.normalize), "zscore|minmax|none")(
-      "p", po::value(&f.p)->default_value(f.p),
-      "the loss exponent, an even integer (2 or 4 in the paper)")(
-      "depth", po::value(&f.depth)->default_value(f.depth),
-      ("N, the number of layers (1-" + std::to_string(max_depth) + ")").c_str())(
-      "width", po::value(&f.width)->default_value(f.width), "hidden width of the network")(
-      "optimizer", po::value(&f.optimizer)->default_value(f.optimizer),
-      "gd|momentum|adagrad|adadelta|rmsprop|adam|e2e")(
-      "lr", po::value(&f.lr)->default_value(f.lr), "learning rate")(
-      "lr-grid", po::value(&f.lr_grid),
-      "comma-separated rates: train each, keep the best (lowest "
-      "final loss among runs that did not diverge)")(
-      "weight-decay", po::value(&f.weight_decay)->default_value(f.weight_decay),
-      "weight decay lambda of each layer")(
-      "iterations", po::value(&f.iterations)->default_value(f.iterations), "training iterations")(
-      "log-every", po::value(&f.log_every)->default_value(0),
-      "log the loss every K iterations (0: about 2000 rows)")(
-      "init", po::value(&f.init)->default_value(f.init), "normal|identity|balanced")(
-      "init-std", po::value(&f.init_std)->default_value(f.init_std),
-      "std of the normal init (balanced: of the end-to-end matrix)")(
-      "seed", po::value(&f.seed)->default_value(f.seed), "random seed of the initialization")(
-      "dtype", po::value(&f.dtype)->default_value(f.dtype), "float64|float32")(
-      "explain", po::value(&f.explain)->default_value(0),
-      "take the first K steps apart: the gradient, the end-to-end rule's predicted change and its "
-      "pieces, the network's actual change, the balancedness gap")(
-      "threads", po::value(&f.threads)->default_value(0), "BLAS threads (0: OpenBLAS's default)")(
-      "save-init", po::value(&f.save_init), "write the initial layers as W1.npy ... WN.npy here")(
-      "load-init", po::value(&f.load_init), "read the initial layers W1.npy ... WN.npy from here")(
-      "out", po::value(&f.out), "output folder (default: runs/linear-TIMESTAMP)")(
-      "plot", po::bool_switch(&plot_switch), "draw loss.png (the default)")(
-      "no-plot", po::bool_switch(&f.no_plot), "do not draw loss.png")(
-      "progress", po::bool_switch(), "show a progress line on a terminal (the default)")(
-      "no-progress", po::bool_switch(&f.no_progress), "no progress line");
+  flags.add_options()("help,h", "print this help");
+  add_linear_flags(flags, f);
   po::variables_map vm;
   if (const int stop = parse_flags("linear", argc, argv, flags, vm); stop >= 0) return stop;
   const bool plot = !f.no_plot;
   LinearConfig c;
   data::Normalization normalization{};
   try {
-    c = check(f, normalization);
+    c = check_linear_flags(f, normalization);
   } catch (const std::invalid_argument& e) {
     std::cerr << "overparam linear: " << e.what() << "\n";
     return 2;

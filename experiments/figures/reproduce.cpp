@@ -87,7 +87,8 @@ double reproduce(const ReproduceSettings& s) {
     std::printf("[%s] %s, %zu iterations per run\n", name.c_str(), figure.title.c_str(),
                 figure.iterations);
     std::fflush(stdout);
-    const FigureResult r = run_figure(figure, s.data, s.normalization, s.jobs, s.progress);
+    const FigureResult r =
+        run_figure(figure, load_figure_data(figure, s.data, s.normalization), s.jobs, s.progress);
     write_figure(r, s.out + "/" + name, true);
     if (r.interrupted) throw Interrupted{};  // this figure's files are written; go no further
     const std::string table = paper_table(r), verdicts = check_claims(r);

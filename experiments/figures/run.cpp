@@ -44,18 +44,22 @@ double final_distance(const FigureResult& r, const CurveResult& c) {
   return c.best.final_loss - panel_l_star(r, c.panel);
 }
 
-FigureResult run_figure(const Figure& figure, const std::string& data_path,
-                        data::Normalization normalization, int jobs, bool progress) {
+FigureData load_figure_data(const Figure& figure, const std::string& path,
+                            data::Normalization normalization) {
+  FigureData data{path, normalization, {}};
+  for (const auto& panel : figure.panels)
+    data.problems.push_back(load_problem(path, 1, normalization, panel.p));
+  return data;
+}
+
+FigureResult run_figure(const Figure& figure, const FigureData& data, int jobs, bool progress) {
   const auto start = std::chrono::steady_clock::now();
   FigureResult result;
   result.figure = figure;
-  result.data = data_path;
-  result.normalization = data::to_string(normalization);
-  std::vector<Problem> problems;
-  for (const auto& panel : figure.panels) {
-    problems.push_back(load_problem(data_path, 1, normalization, panel.p));
-    result.l_star.push_back(problems.back().l_star);
-  }
+  result.data = data.path;
+  result.normalization = data::to_string(data.normalization);
+  const std::vector<Problem>& problems = data.problems;
+  for (const Problem& problem : problems) result.l_star.push_back(problem.l_star);
 
   std::vector<Task> tasks;
   for (std::size_t p = 0; p < figure.panels.size(); ++p)

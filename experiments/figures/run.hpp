@@ -36,10 +36,18 @@ struct FigureResult {
   double wall_seconds = 0;
 };
 
-// Trains every curve of `figure` on the gas data at `data_path`.
-// Requires: jobs >= 1. Throws data::DataError for bad data.
-FigureResult run_figure(const Figure& figure, const std::string& data_path,
-                        data::Normalization normalization, int jobs, bool progress);
+// The data of a figure: the gas data at `path`, as the problem of each panel (its p, its L*).
+struct FigureData {
+  std::string path;
+  data::Normalization normalization = data::Normalization::zscore;
+  std::vector<Problem> problems;  // one per panel
+};
+// Throws data::DataError for bad data.
+FigureData load_figure_data(const Figure& figure, const std::string& path,
+                            data::Normalization normalization);
+
+// Trains every curve of `figure` on its data. Requires: jobs >= 1.
+FigureResult run_figure(const Figure& figure, const FigureData& data, int jobs, bool progress);
 
 // The curve of `panel` with these settings, or nullptr.
 const CurveResult* find_curve(const FigureResult& result, const std::string& panel,

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "data_loaders/gas.hpp"
-#include "experiments/optimum.hpp"
+#include "experiments/linear/optimum.hpp"
 #include "experiments/theory.hpp"
 
 using experiments::AnnularSector;

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "experiments/tape_command.hpp"
+#include "experiments/cli/tape_command.hpp"
 
 using experiments::parse_tape_dot;
 using experiments::record_tape_example;

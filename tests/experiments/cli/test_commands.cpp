@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "process.hpp"
+#include "experiments/process.hpp"
 
 using Catch::Matchers::Contains;
 

@@ -13,9 +13,9 @@
 #include <thread>
 #include <vector>
 
-#include "files.hpp"
-#include "process.hpp"
-#include "tiny_mnist.hpp"
+#include "experiments/files.hpp"
+#include "experiments/process.hpp"
+#include "experiments/tiny_mnist.hpp"
 
 namespace fs = std::filesystem;
 using test_process::Child;

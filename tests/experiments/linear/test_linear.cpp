@@ -7,15 +7,23 @@
 #include <sstream>
 
 #include "autodiff/autodiff.hpp"
-#include "experiments/linear.hpp"
-#include "experiments/optimum.hpp"
-#include "files.hpp"
+#include "experiments/linear/layers_io.hpp"
+#include "experiments/linear/optimum.hpp"
+#include "experiments/cli/linear_flags.hpp"
+#include "experiments/linear/trainer.hpp"
+#include "experiments/files.hpp"
 #include "gradcheck.hpp"
 
 using experiments::LinearConfig;
 using experiments::Problem;
+using enum optim::OptimizerKind;
 
 namespace {
+
+// One run, at the config's single rate.
+experiments::LinearResult train_one(const Problem& pr, const LinearConfig& c) {
+  return experiments::train_linear(pr, c).at(0);
+}
 
 // y = X w_true + noise, [m,d] -> [m,k].
 Problem synthetic_problem(std::size_t m, std::size_t d, std::size_t k, int p, unsigned seed) {
@@ -91,7 +99,7 @@ TEST_CASE("lp_optimum: p = 4 by Newton reaches gradient norm 1e-12 and is a mini
 TEST_CASE("lp_optimum: on the bundled ethanol data, L* for p = 2 and 4", "[experiments]") {
   for (int p : {2, 4}) {
     const Problem pr = experiments::load_problem(
-        std::string(OVERPARAM_SOURCE_DIR) + "/data/gas/ethanol.dat.gz", 1, "zscore", p);
+        std::string(OVERPARAM_SOURCE_DIR) + "/data/gas/ethanol.dat.gz", 1, data::Normalization::zscore, p);
     const std::vector<double> x(pr.x.begin(), pr.x.end()), y(pr.y.begin(), pr.y.end());
     const auto opt = experiments::lp_optimum(x, y, pr.x.rows(), pr.x.cols(), p);
     INFO("p = " << p << " L* = " << opt.loss << " |grad| = " << opt.grad_norm);
@@ -104,11 +112,11 @@ TEST_CASE("lp_optimum: on the bundled ethanol data, L* for p = 2 and 4", "[exper
 TEST_CASE("train_linear: a diverging run stops, keeps its log and says where", "[experiments]") {
   const Problem pr = synthetic_problem(40, 4, 1, 2, 4);
   LinearConfig c;
-  c.lr = 50;
+  c.rates = {50};
   c.iterations = 1000;
   c.log_every = 1;
   c.init_std = 0.5;
-  const auto r = experiments::train_linear(pr, c);
+  const auto r = train_one(pr, c);
   CHECK(r.diverged);
   CHECK(r.diverged_at > 0);
   CHECK(r.diverged_at < 1000);
@@ -122,9 +130,9 @@ TEST_CASE("train_linear: gradient descent approaches L* and logs about 2000 rows
           "[experiments]") {
   const Problem pr = synthetic_problem(50, 4, 1, 2, 5);
   LinearConfig c;
-  c.lr = 0.1;
+  c.rates = {0.1};
   c.iterations = 4000;
-  const auto r = experiments::train_linear(pr, c);
+  const auto r = train_one(pr, c);
   CHECK_FALSE(r.diverged);
   CHECK(r.iteration.size() == 2001);
   CHECK(r.loss.front() > r.loss.back());
@@ -142,14 +150,14 @@ TEST_CASE("e2e rule: a balanced deep network's end-to-end matrix follows it at s
       LinearConfig c;
       c.depth = depth;
       c.width = 4;
-      c.init = "balanced";
+      c.init = nn::Init::balanced;
       c.init_std = 0.6;
-      c.lr = 2e-3;
+      c.rates = {2e-3};
       c.iterations = 400;
-      const auto deep = experiments::train_linear(pr, c);
+      const auto deep = train_one(pr, c);
       LinearConfig e = c;
-      e.optimizer = "e2e";
-      const auto rule = experiments::train_linear(pr, e);
+      e.optimizer = e2e;
+      const auto rule = train_one(pr, e);
 
       const auto start = product(deep.initial_layers);
       const auto deep_end = product(deep.final_layers);
@@ -160,7 +168,7 @@ TEST_CASE("e2e rule: a balanced deep network's end-to-end matrix follows it at s
       // Hidden widths do not matter: width 9 follows the same end-to-end path.
       LinearConfig wide = c;
       wide.width = 9;
-      const auto wide_run = experiments::train_linear(pr, wide);
+      const auto wide_run = train_one(pr, wide);
       CHECK(relative_difference(product(wide_run.initial_layers), start) < 1e-12);
       CHECK(relative_difference(product(wide_run.final_layers), deep_end) < 1e-9);
     }
@@ -182,36 +190,18 @@ TEST_CASE("save_layers / load_layers: a round trip, and shape errors name the fi
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("validate_config: out-of-range settings name the flag", "[experiments][errors]") {
-  LinearConfig c;
-  c.depth = 0;
-  CHECK_THROWS_WITH(experiments::validate_config(c), Catch::Contains("--depth"));
-  c = LinearConfig{};
-  c.lr = -1;
-  CHECK_THROWS_WITH(experiments::validate_config(c), Catch::Contains("--lr"));
-  c = LinearConfig{};
-  c.iterations = 0;
-  CHECK_THROWS_WITH(experiments::validate_config(c), Catch::Contains("--iterations"));
-  c = LinearConfig{};
-  c.optimizer = "sgd";
-  CHECK_THROWS_WITH(experiments::validate_config(c), Catch::Contains("--optimizer"));
-  c = LinearConfig{};
-  c.width = 1000000;
-  CHECK_THROWS_WITH(experiments::validate_config(c), Catch::Contains("--width"));
-}
-
 TEST_CASE("explain: the rule's predicted step matches the network's at small lr",
           "[experiments][e2e]") {
   const Problem pr = synthetic_problem(60, 5, 1, 4, 9);
   LinearConfig c;
   c.depth = 3;
   c.width = 4;
-  c.init = "balanced";
+  c.init = nn::Init::balanced;
   c.init_std = 0.5;
-  c.lr = 1e-4;
+  c.rates = {1e-4};
   c.iterations = 5;
   c.explain = 3;
-  const auto r = experiments::train_linear(pr, c);
+  const auto r = train_one(pr, c);
   REQUIRE(r.explained.size() == 3);
   for (const auto& s : r.explained) {
     INFO("iteration " << s.iteration);
@@ -224,31 +214,34 @@ TEST_CASE("explain: the rule's predicted step matches the network's at small lr"
     const double n = 3;
     const double inner = std::sqrt(s.g_norm * s.g_norm +
                                    ((n - 1) * (n - 1) + 2 * (n - 1)) * s.g_along_w * s.g_along_w);
-    CHECK(s.predicted_norm == Approx(c.lr * s.factor * inner).epsilon(1e-9));
+    CHECK(s.predicted_norm == Approx(c.rates[0] * s.factor * inner).epsilon(1e-9));
   }
   CHECK(r.explained[0].balancedness_gap < 1e-12);  // balanced init: exactly balanced at the start
 }
 
 TEST_CASE("explain: the e2e optimizer is refused, other optimizers get no prediction",
           "[experiments]") {
+  experiments::LinearFlags f;
+  f.explain = 2;
+  f.optimizer = "e2e";
+  data::Normalization normalization{};
+  CHECK_THROWS_WITH(experiments::check_linear_flags(f, normalization), Catch::Contains("--explain"));
   LinearConfig c;
   c.explain = 2;
-  c.optimizer = "e2e";
-  CHECK_THROWS_WITH(experiments::validate_config(c), Catch::Contains("--explain"));
   const Problem pr = synthetic_problem(30, 3, 1, 2, 10);
-  c.optimizer = "adam";
+  c.optimizer = adam;
   c.iterations = 3;
   c.depth = 2;
-  const auto r = experiments::train_linear(pr, c);
+  const auto r = train_one(pr, c);
   REQUIRE(r.explained.size() == 2);
   CHECK_FALSE(r.explained[0].predicted);
 }
 
-TEST_CASE("train_linear_grid: each rate follows the path of its own run, divergence included",
+TEST_CASE("train_linear: each rate follows the path of its own run, divergence included",
           "[experiments]") {
   const Problem pr = synthetic_problem(50, 4, 1, 4, 11);
-  for (std::string optimizer : {"gd", "adam", "e2e"}) {
-    INFO(optimizer);
+  for (optim::OptimizerKind optimizer : {gd, adam, e2e}) {
+    INFO(optim::optimizer_name(optimizer));
     LinearConfig c;
     c.depth = 2;
     c.width = 3;
@@ -257,13 +250,14 @@ TEST_CASE("train_linear_grid: each rate follows the path of its own run, diverge
     c.iterations = 300;
     c.log_every = 10;
     const std::vector<double> rates = {1e-3, 1e-2, 30.0};  // the last one diverges
-    const auto grid = experiments::train_linear_grid(pr, c, rates);
+    c.rates = rates;
+    const auto grid = experiments::train_linear(pr, c);
     REQUIRE(grid.size() == 3);
     CHECK(grid[2].diverged);
     for (std::size_t i = 0; i < rates.size(); ++i) {
       LinearConfig one = c;
-      one.lr = rates[i];
-      const auto alone = experiments::train_linear(pr, one);
+      one.rates = {rates[i]};
+      const auto alone = train_one(pr, one);
       INFO("lr " << rates[i]);
       CHECK(alone.diverged == grid[i].diverged);
       CHECK(alone.diverged_at == grid[i].diverged_at);

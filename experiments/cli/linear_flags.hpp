@@ -1,0 +1,35 @@
+// The flags of `overparam linear` (and of every command that trains linear runs): declared
+// once, and turned once into a checked, typed LinearConfig.
+#pragma once
+
+#include <boost/program_options.hpp>
+#include <cstdint>
+#include <string>
+
+#include "data_loaders/gas.hpp"
+#include "experiments/linear/trainer.hpp"
+
+namespace experiments {
+
+// The flags of `overparam linear` as the user typed them (strings for the choices).
+struct LinearFlags {
+  std::string data = std::string(OVERPARAM_DATA_DIR) + "/gas/ethanol.dat.gz";
+  std::string normalize = "zscore", optimizer = "gd", init = "normal", dtype = "float64";
+  std::string lr_grid, save_init, load_init, out;
+  int gas = 1, p = 2, threads = 0;
+  double lr = 1e-3, weight_decay = 0, init_std = 0.01;
+  std::size_t depth = 1, width = 1, iterations = 1000, log_every = 0, explain = 0;
+  std::uint64_t seed = 0;
+  bool no_plot = false, no_progress = false;
+};
+
+// Declares the flags above (with their defaults and help) in `flags`, storing into `f`.
+void add_linear_flags(boost::program_options::options_description& flags, LinearFlags& f);
+
+// The flags checked and turned into typed settings, in the order the messages have always come:
+// the loss, threads, the rates, the model, the optimizer, the data, the memory. Throws
+// std::invalid_argument with the message for the user ("--depth must be between 1 and 16, got
+// 0"); sets `normalization` from --normalize.
+LinearConfig check_linear_flags(const LinearFlags& f, data::Normalization& normalization);
+
+}  // namespace experiments

@@ -1,0 +1,159 @@
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "experiments/figures/catalogue.hpp"
+#include "experiments/figures/claims.hpp"
+#include "experiments/figures/run.hpp"
+
+using experiments::CurveResult;
+using experiments::FigureResult;
+
+namespace {
+
+// A result for `figure` without training: every curve ends at the distance `distance(curve)`
+// from an optimum of 0.1, its loss falling linearly from 1 to there over 11 logged points.
+template <typename Distance>
+FigureResult synthetic(const experiments::Figure& figure, Distance distance) {
+  FigureResult r;
+  r.figure = figure;
+  for (const auto& panel : figure.panels) {
+    r.l_star.push_back(0.1);
+    for (const auto& curve : panel.curves) {
+      CurveResult c;
+      c.panel = panel.name;
+      c.label = curve.label;
+      c.settings = curve.settings();
+      c.rates = curve.config.rates;
+      c.best_index = 0;
+      c.best_lr = c.rates[0];
+      const double end = 0.1 + distance(panel.name, c.settings);
+      for (int i = 0; i <= 10; ++i) {
+        c.best.iteration.push_back(std::size_t(i));
+        c.best.loss.push_back(1.0 + (end - 1.0) * i / 10.0);
+      }
+      c.best.final_loss = end;
+      for (std::size_t k = 0; k < c.rates.size(); ++k) {
+        c.final_losses.push_back(end);
+        c.diverged.push_back(false);
+        c.diverged_at.push_back(-1);
+      }
+      r.curves.push_back(c);
+    }
+  }
+  return r;
+}
+
+std::size_t count(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("check_claims: the depth figure's two claims, holding and not", "[experiments]") {
+  const auto figure = experiments::make_figure("depth", false);
+  // The paper's shape: depth 1 best on l2, depth 3 best on l4.
+  auto paper = synthetic(figure, [](const std::string& panel, const experiments::CurveSettings& s) {
+    return panel == "l2" ? 0.01 * double(s.depth) : 0.1 / double(s.depth);
+  });
+  std::string v = experiments::check_claims(paper);
+  CHECK(count(v, "- holds: ") == 2);
+  CHECK(v.find("l2: depth 1 ends closest to the optimum. This run: depth 1 0.01, depth 2 0.02, "
+               "depth 3 0.03.") != std::string::npos);
+  // The other way round: neither holds.
+  auto reversed = synthetic(figure, [](const std::string& panel, const experiments::CurveSettings& s) {
+    return panel == "l2" ? 0.1 / double(s.depth) : 0.01 * double(s.depth);
+  });
+  v = experiments::check_claims(reversed);
+  CHECK(count(v, "- does not hold: ") == 2);
+  // A diverged curve counts as infinitely far.
+  for (auto& c : paper.curves)
+    if (c.panel == "l4" && c.settings.depth == 3) c.best.diverged = true;
+  v = experiments::check_claims(paper);
+  CHECK(v.find("- does not hold: l4: depth 3 ends closer") != std::string::npos);
+  CHECK(v.find("depth 3 inf") != std::string::npos);
+}
+
+TEST_CASE("check_claims: curves are found by their settings, not their labels", "[experiments]") {
+  auto figure = experiments::make_figure("adaptive", false);
+  for (auto& panel : figure.panels)
+    for (auto& curve : panel.curves) curve.label = "renamed " + curve.label;
+  using enum optim::OptimizerKind;
+  auto r = synthetic(figure, [](const std::string&, const experiments::CurveSettings& s) {
+    return s.optimizer == gd ? 0.001 : s.optimizer == adagrad ? 0.06 : 0.02;
+  });
+  const std::string v = experiments::check_claims(r);
+  CHECK(v ==
+        "- holds: GD on depth 3 ends closer than AdaGrad and AdaDelta on depth 1. This run: GD "
+        "depth 3 0.001, AdaGrad 0.06, AdaDelta 0.02.\n");
+}
+
+TEST_CASE("check_claims: emulation, Adam and init figures", "[experiments]") {
+  using enum optim::OptimizerKind;
+  {
+    // Networks and the rule on one curve: every gap 0, four claims hold.
+    const auto r = synthetic(experiments::make_figure("emulation", true),
+                             [](const std::string&, const experiments::CurveSettings&) { return 0.2; });
+    const std::string v = experiments::check_claims(r);
+    CHECK(count(v, "- holds: ") == 4);
+    CHECK(v.find("largest gap along the curve 0% (width 1) and 0% (width 100)") !=
+          std::string::npos);
+  }
+  {
+    // Width 100 ends 10% away from the rule: depth 2 and 3 no longer follow it.
+    const auto r = synthetic(experiments::make_figure("emulation", true),
+                             [](const std::string&, const experiments::CurveSettings& s) {
+                               return s.width == 100 ? 0.22 : 0.2;
+                             });
+    CHECK(count(experiments::check_claims(r), "- does not hold: ") == 4);
+  }
+  {
+    const auto r = synthetic(experiments::make_figure("adam", false),
+                             [](const std::string&, const experiments::CurveSettings& s) {
+                               return 0.01 / double(s.depth);
+                             });
+    CHECK(count(experiments::check_claims(r), "- holds: ") == 1);
+  }
+  {
+    // Depth 8 from near zero stays at its start; the identity starts beat depth 1.
+    auto r = synthetic(experiments::make_figure("init", false),
+                       [](const std::string&, const experiments::CurveSettings& s) {
+                         return s.init == nn::Init::identity ? 0.01 : 0.05;
+                       });
+    for (auto& c : r.curves)
+      if (c.settings.depth == 8 && c.settings.init == nn::Init::normal) {
+        for (double& loss : c.best.loss) loss = 5.34;
+        c.best.final_loss = 5.34;
+      }
+    const std::string v = experiments::check_claims(r);
+    CHECK(count(v, "- holds: ") == 3);
+    CHECK(v.find("depth 8 from near zero does not leave its start. This run: loss 5.34 at the "
+                 "start, 5.34 at the end.") != std::string::npos);
+  }
+}
+
+TEST_CASE("paper_table: our distance beside the paper's, with the ratio at the paper's horizon",
+          "[experiments]") {
+  auto full = synthetic(experiments::make_figure("depth", false),
+                        [](const std::string& panel, const experiments::CurveSettings& s) {
+                          return panel == "l4" && s.depth == 3 ? 0.065 : 0.037;
+                        });
+  std::string t = experiments::paper_table(full);
+  CHECK(t.find("| panel | curve | best lr | distance L - L* at the end | paper |") == 0);
+  CHECK(count(t, "\n| l") == 6);  // one row per curve
+  CHECK(t.find("| l4 | depth 3 | 1e-05 | 0.065 | ~0.0065 (ours 10x) |") != std::string::npos);
+  CHECK(t.find("| l4 | depth 1 | 1e-05 | 0.037 | ~0.037 (within 2x) |") != std::string::npos);
+  CHECK(t.find("--quick") == std::string::npos);
+  // A --quick run: no ratio, and a note that the numbers are not comparable.
+  auto quick = synthetic(experiments::make_figure("depth", true),
+                         [](const std::string&, const experiments::CurveSettings&) { return 0.5; });
+  quick.curves[0].best.diverged = true;
+  quick.curves[0].best_lr = std::nan("");
+  t = experiments::paper_table(quick);
+  CHECK(t.find("| l2 | depth 1 | - | diverged |  |") != std::string::npos);
+  CHECK(t.find("| l4 | depth 3 | 1e-05 | 0.5 | ~0.0065 |") != std::string::npos);
+  CHECK(t.find("(--quick: this run stopped at 30000 iterations; the paper's numbers are at "
+               "1000000.)") != std::string::npos);
+}
