@@ -68,7 +68,7 @@ BENCHMARK(BM_linear_tape)
     ->Args({3, 100})
     ->Unit(benchmark::kMicrosecond);
 
-// K networks of depth DEPTH, width WIDTH, trained together as experiments/linear.cpp does.
+// K networks of depth DEPTH, width WIDTH, trained together as experiments/linear/trainer.cpp does.
 void linear_fused(benchmark::State& state, std::size_t models, std::size_t depth,
                   std::size_t width) {
   ad::blas::set_num_threads(1);

@@ -14,13 +14,20 @@ namespace optim {
 
 const char* optimizer_name(OptimizerKind kind) {
   switch (kind) {
-    case OptimizerKind::gd: return "gd";
-    case OptimizerKind::momentum: return "momentum";
-    case OptimizerKind::adagrad: return "adagrad";
-    case OptimizerKind::adadelta: return "adadelta";
-    case OptimizerKind::rmsprop: return "rmsprop";
-    case OptimizerKind::adam: return "adam";
-    case OptimizerKind::e2e: return "e2e";
+    case OptimizerKind::gd:
+      return "gd";
+    case OptimizerKind::momentum:
+      return "momentum";
+    case OptimizerKind::adagrad:
+      return "adagrad";
+    case OptimizerKind::adadelta:
+      return "adadelta";
+    case OptimizerKind::rmsprop:
+      return "rmsprop";
+    case OptimizerKind::adam:
+      return "adam";
+    case OptimizerKind::e2e:
+      return "e2e";
   }
   return "?";
 }

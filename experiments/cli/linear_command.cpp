@@ -71,8 +71,8 @@ int run_linear(int argc, char** argv) {
   ad::blas::set_num_threads(f.threads);
   const Problem problem = load_problem(f.data, f.gas, normalization, f.p);
   if (!f.load_init.empty())
-    c.initial_layers = load_layers(f.load_init, c.depth, problem.x.cols(), c.width,
-                                   problem.y.cols());
+    c.initial_layers =
+        load_layers(f.load_init, c.depth, problem.x.cols(), c.width, problem.y.cols());
   // Only now, with the data and the layers read, the output folder: a refused run leaves none.
   std::string out = f.out;
   if (out.empty())
@@ -80,8 +80,8 @@ int run_linear(int argc, char** argv) {
   else
     make_output_dir(out);
   std::printf("data: %s (%zu rows, %zu features, %s), l_%d loss, L* = %.10e\n",
-              problem.source.c_str(), problem.x.rows(), problem.x.cols(), f.normalize.c_str(),
-              f.p, problem.l_star);
+              problem.source.c_str(), problem.x.rows(), problem.x.cols(), f.normalize.c_str(), f.p,
+              problem.l_star);
   std::printf("model: depth %zu, width %zu, init %s (std %g), optimizer %s, %zu iterations, %s\n",
               c.depth, c.width, nn::init_name(c.init), c.init_std,
               optim::optimizer_name(c.optimizer), c.iterations, dtype_name(c.dtype));
@@ -102,8 +102,8 @@ int run_linear(int argc, char** argv) {
     const std::string csv_name =
         rates.size() == 1 ? "losses.csv" : "losses_lr" + show(rates[i]) + ".csv";
     losses_csv(r, problem.l_star).write(out + "/" + csv_name);
-    curves.push_back(distance_series(
-        "lr " + show(rates[i]) + (r.diverged ? " (diverged)" : ""), r, problem.l_star));
+    curves.push_back(distance_series("lr " + show(rates[i]) + (r.diverged ? " (diverged)" : ""), r,
+                                     problem.l_star));
     Json entry;
     entry["lr"] = rates[i];
     entry["final_loss"] = r.final_loss;
@@ -158,8 +158,8 @@ int run_linear(int argc, char** argv) {
     o.ylabel = "L - L* (distance from optimum)";
     plot_png(out + "/loss.png", curves, o);
   }
-  std::printf("wrote %s/ (losses.csv, run.json, %s%s)\n", out.c_str(),
-              e2e ? "W.npy" : "W1.npy ...", plot ? ", loss.png" : "");
+  std::printf("wrote %s/ (losses.csv, run.json, %s%s)\n", out.c_str(), e2e ? "W.npy" : "W1.npy ...",
+              plot ? ", loss.png" : "");
   if (interrupted()) {
     std::fprintf(stderr,
                  "overparam linear: interrupted at iteration %zu of %zu; the rows so far "

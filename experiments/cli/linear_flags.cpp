@@ -11,9 +11,8 @@ namespace po = boost::program_options;
 namespace experiments {
 
 void add_linear_flags(po::options_description& flags, LinearFlags& f) {
-  flags.add_options()(
-      "data", po::value(&f.data)->default_value(f.data),
-      "gas data: a UCI file (plain or .gz) or a folder of batchN.dat files")(
+  flags.add_options()("data", po::value(&f.data)->default_value(f.data),
+                      "gas data: a UCI file (plain or .gz) or a folder of batchN.dat files")(
       "gas", po::value(&f.gas)->default_value(f.gas), "UCI gas class to keep (1 = ethanol)")(
       "normalize", po::value(&f.normalize)->default_value(f.normalize), "zscore|minmax|none")(
       "p", po::value(&f.p)->default_value(f.p),
@@ -22,8 +21,8 @@ void add_linear_flags(po::options_description& flags, LinearFlags& f) {
       ("N, the number of layers (1-" + std::to_string(max_depth) + ")").c_str())(
       "width", po::value(&f.width)->default_value(f.width), "hidden width of the network")(
       "optimizer", po::value(&f.optimizer)->default_value(f.optimizer),
-      "gd|momentum|adagrad|adadelta|rmsprop|adam|e2e")(
-      "lr", po::value(&f.lr)->default_value(f.lr), "learning rate")(
+      "gd|momentum|adagrad|adadelta|rmsprop|adam|e2e")("lr", po::value(&f.lr)->default_value(f.lr),
+                                                       "learning rate")(
       "lr-grid", po::value(&f.lr_grid),
       "comma-separated rates: train each, keep the best (lowest "
       "final loss among runs that did not diverge)")(

@@ -75,10 +75,10 @@ int run_mnist(int argc, char** argv) {
   const std::size_t steps = mnist_steps(c, mnist.train.count);
   say("data: %s (%zu training, %zu validation, %zu test images)\n", mnist_dir.c_str(),
       mnist.train.count, mnist.validation.count, mnist.test.count);
-  say("model: %s%s, %zu steps of batch %zu (%.2f epochs), seed %llu, %d threads\n",
-      variant.c_str(), c.variant == MnistVariant::overparam ? (", l2 on " + l2_on).c_str() : "", steps,
-      c.batch_size, double(steps * c.batch_size) / double(mnist.train.count),
-      (unsigned long long)c.seed, ad::blas::num_threads());
+  say("model: %s%s, %zu steps of batch %zu (%.2f epochs), seed %llu, %d threads\n", variant.c_str(),
+      c.variant == MnistVariant::overparam ? (", l2 on " + l2_on).c_str() : "", steps, c.batch_size,
+      double(steps * c.batch_size) / double(mnist.train.count), (unsigned long long)c.seed,
+      ad::blas::num_threads());
   c.progress_label = variant;
   const MnistResult r = train_mnist(mnist, c);
   write_mnist_run(out, c, r, mnist_dir, threads, !no_plot);

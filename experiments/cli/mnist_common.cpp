@@ -2,12 +2,11 @@
 
 #include <iostream>
 
-
 namespace experiments {
 
 // Loads MNIST or explains, on stderr, how to get it.
 bool load_mnist_or_explain(const char* command, const std::string& dir, std::size_t validation_size,
-          data::Mnist& mnist) {
+                           data::Mnist& mnist) {
   try {
     mnist = data::load_mnist(dir, validation_size);
     return true;

@@ -8,7 +8,7 @@
 namespace experiments {
 
 // Loads MNIST into `mnist`, or says on stderr why it could not ("overparam COMMAND: ...").
-bool load_mnist_or_explain(const char* command, const std::string& dir,
-                           std::size_t validation_size, data::Mnist& mnist);
+bool load_mnist_or_explain(const char* command, const std::string& dir, std::size_t validation_size,
+                           data::Mnist& mnist);
 
 }  // namespace experiments

@@ -60,8 +60,8 @@ int run_mnist_figure(int argc, char** argv) {
   if (out.empty()) out = quick ? "runs/figure-mnist-quick" : "runs/figure-mnist";
   make_output_dir(out);
 
-  MnistFigure figure = run_mnist_figure(
-      mnist, base, [&](const MnistConfig& c, const MnistResult& r) {
+  MnistFigure figure =
+      run_mnist_figure(mnist, base, [&](const MnistConfig& c, const MnistResult& r) {
         write_mnist_run(out + "/" + to_string(c.variant), c, r, mnist_dir, threads, false);
         if (r.interrupted) return;
         say("%-9s batch loss %.4f -> %.4f over %zu steps, test error %.2f%% (%.1f ms/step)\n",

@@ -68,5 +68,4 @@ int run_reproduce(int argc, char** argv) {
   return 0;
 }
 
-
 }  // namespace experiments

@@ -79,9 +79,8 @@ Figure make_figure(const std::string& name, bool quick) {
     fp.curves.push_back(curve("AdaDelta, depth 1", 1, adadelta, grid));
     fp.curves.push_back(curve("GD, depth 3", 3, gd, grid));
     f.panels.push_back(std::move(fp));
-    f.paper = {{"l4", {1, 1, adagrad}, 6e-2},
-               {"l4", {1, 1, adadelta}, 2e-2},
-               {"l4", {3, 1, gd}, 6.5e-3}};
+    f.paper = {
+        {"l4", {1, 1, adagrad}, 6e-2}, {"l4", {1, 1, adadelta}, 2e-2}, {"l4", {3, 1, gd}, 6.5e-3}};
   } else if (name == "adam") {
     f.title = "Adam at depth 1, 2, 3 on l_4 (paper, Figure 4 left)";
     f.claim = "depth accelerates Adam too: depth 2 and 3 beat depth 1";
@@ -91,9 +90,8 @@ Figure make_figure(const std::string& name, bool quick) {
     for (std::size_t depth : {1u, 2u, 3u})
       fp.curves.push_back(curve("Adam, depth " + std::to_string(depth), depth, adam, grid));
     f.panels.push_back(std::move(fp));
-    f.paper = {{"l4", {1, 1, adam}, 1.15e-2},
-               {"l4", {2, 1, adam}, 3.8e-3},
-               {"l4", {3, 1, adam}, 2.8e-3}};
+    f.paper = {
+        {"l4", {1, 1, adam}, 1.15e-2}, {"l4", {2, 1, adam}, 3.8e-3}, {"l4", {3, 1, adam}, 2.8e-3}};
   } else if (name == "init") {
     f.title = "Near-zero against identity initialization on l_4 (paper, Figure 4 right)";
     f.claim =

@@ -4,13 +4,13 @@
 #include <cmath>
 #include <cstdio>
 
+#include "data_loaders/atomic_file.hpp"
 #include "experiments/figures/claims.hpp"
 #include "experiments/linear/records.hpp"
 #include "experiments/report/csv.hpp"
 #include "experiments/report/files.hpp"
 #include "experiments/report/json.hpp"
 #include "experiments/report/plot.hpp"
-#include "data_loaders/atomic_file.hpp"
 
 namespace experiments {
 

@@ -38,7 +38,8 @@ std::string publish_png(const std::string& png, const std::string& name,
 
 // The section of the MNIST figure, when its files are there.
 std::string mnist_section(const ReproduceSettings& s) {
-  std::string body = "## The MNIST convnet, and its overparameterized variant (paper, Figure 5)\n\n";
+  std::string body =
+      "## The MNIST convnet, and its overparameterized variant (paper, Figure 5)\n\n";
   std::error_code ec;
   const fs::path dir = s.mnist_dir;
   const bool present = fs::exists(dir / "train-images-idx3-ubyte", ec) ||

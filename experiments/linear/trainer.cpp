@@ -98,8 +98,9 @@ std::vector<LinearResult> train(const Problem& problem, const LinearConfig& c) {
   const ad::Tensor<T> Y1 = problem.y.template cast<T>();
   std::unique_ptr<StepExplainer<T>> explainer;
   if (single && c.explain > 0) {
-    explainer = std::make_unique<StepExplainer<T>>(*models[0].net, X, Y1, problem.p, rates[0],
-                                                   c.weight_decay, c.optimizer == optim::OptimizerKind::gd);
+    explainer =
+        std::make_unique<StepExplainer<T>>(*models[0].net, X, Y1, problem.p, rates[0],
+                                           c.weight_decay, c.optimizer == optim::OptimizerKind::gd);
   }
 
   std::vector<std::size_t> active;  // the models still training, in stack order

@@ -34,8 +34,8 @@ MnistFigure run_mnist_figure(
   f.overparam.variant = MnistVariant::overparam;
   f.original.progress_label = "original";
   f.overparam.progress_label = "overparam";
-  for (auto [config, result] : {std::pair{&f.original, &f.original_result},
-                                std::pair{&f.overparam, &f.overparam_result}}) {
+  for (auto [config, result] :
+       {std::pair{&f.original, &f.original_result}, std::pair{&f.overparam, &f.overparam_result}}) {
     *result = train_mnist(mnist, *config);
     after_each(*config, *result);
     if (interrupted()) throw Interrupted{};  // this variant's files are written; stop here
@@ -93,9 +93,10 @@ std::string mnist_figure_body(const MnistFigure& f) {
   return "\nThe paper: replacing each dense layer's weight of TensorFlow's MNIST tutorial convnet "
          "by a product of two matrices adds about 15% parameters and no expressiveness, yet the "
          "batch loss falls far faster.\n\n" +
-         std::to_string(f.original_result.batch_loss.size()) + " steps per variant, batch 64, seed " +
-         std::to_string(f.original.seed) + ", L2 on the " + to_string(f.original.l2_on) +
-         (product ? " W1*W2" : " W1 and W2") + ".\n\n" + mnist_figure_table(f);
+         std::to_string(f.original_result.batch_loss.size()) +
+         " steps per variant, batch 64, seed " + std::to_string(f.original.seed) + ", L2 on the " +
+         to_string(f.original.l2_on) + (product ? " W1*W2" : " W1 and W2") + ".\n\n" +
+         mnist_figure_table(f);
 }
 
 void write_mnist_figure(const MnistFigure& f, const std::string& out, const std::string& mnist_dir,

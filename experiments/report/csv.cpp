@@ -15,8 +15,8 @@ Csv::Csv(const std::vector<std::string>& columns) : columns_(columns.size()) {
 
 Csv& Csv::row() {
   if (cells_in_row_ != columns_)
-    throw std::logic_error("Csv: a row has " + std::to_string(cells_in_row_) + " cells, the header " +
-                           std::to_string(columns_));
+    throw std::logic_error("Csv: a row has " + std::to_string(cells_in_row_) +
+                           " cells, the header " + std::to_string(columns_));
   if (rows_ > 0) text_ += '\n';
   ++rows_;
   cells_in_row_ = 0;

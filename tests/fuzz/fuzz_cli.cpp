@@ -1,4 +1,4 @@
-// libFuzzer target: the flags of every `overparam` command (experiments/commands.hpp), parsed
+// libFuzzer target: the flags of every `overparam` command (experiments/cli/commands.hpp), parsed
 // and validated by the command's own run function, as main() calls it, stopped before it
 // trains or writes anything.
 //
@@ -34,7 +34,7 @@
 #include <string_view>
 #include <vector>
 
-#include "experiments/commands.hpp"
+#include "experiments/cli/commands.hpp"
 #include "fuzz_support.hpp"
 
 namespace {

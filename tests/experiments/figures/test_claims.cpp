@@ -63,9 +63,10 @@ TEST_CASE("check_claims: the depth figure's two claims, holding and not", "[expe
   CHECK(v.find("l2: depth 1 ends closest to the optimum. This run: depth 1 0.01, depth 2 0.02, "
                "depth 3 0.03.") != std::string::npos);
   // The other way round: neither holds.
-  auto reversed = synthetic(figure, [](const std::string& panel, const experiments::CurveSettings& s) {
-    return panel == "l2" ? 0.1 / double(s.depth) : 0.01 * double(s.depth);
-  });
+  auto reversed =
+      synthetic(figure, [](const std::string& panel, const experiments::CurveSettings& s) {
+        return panel == "l2" ? 0.1 / double(s.depth) : 0.01 * double(s.depth);
+      });
   v = experiments::check_claims(reversed);
   CHECK(count(v, "- does not hold: ") == 2);
   // A diverged curve counts as infinitely far.
@@ -94,8 +95,9 @@ TEST_CASE("check_claims: emulation, Adam and init figures", "[experiments]") {
   using enum optim::OptimizerKind;
   {
     // Networks and the rule on one curve: every gap 0, four claims hold.
-    const auto r = synthetic(experiments::make_figure("emulation", true),
-                             [](const std::string&, const experiments::CurveSettings&) { return 0.2; });
+    const auto r =
+        synthetic(experiments::make_figure("emulation", true),
+                  [](const std::string&, const experiments::CurveSettings&) { return 0.2; });
     const std::string v = experiments::check_claims(r);
     CHECK(count(v, "- holds: ") == 4);
     CHECK(v.find("largest gap along the curve 0% (width 1) and 0% (width 100)") !=

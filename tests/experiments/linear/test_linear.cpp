@@ -7,11 +7,11 @@
 #include <sstream>
 
 #include "autodiff/autodiff.hpp"
+#include "experiments/cli/linear_flags.hpp"
+#include "experiments/files.hpp"
 #include "experiments/linear/layers_io.hpp"
 #include "experiments/linear/optimum.hpp"
-#include "experiments/cli/linear_flags.hpp"
 #include "experiments/linear/trainer.hpp"
-#include "experiments/files.hpp"
 #include "gradcheck.hpp"
 
 using experiments::LinearConfig;
@@ -98,8 +98,9 @@ TEST_CASE("lp_optimum: p = 4 by Newton reaches gradient norm 1e-12 and is a mini
 
 TEST_CASE("lp_optimum: on the bundled ethanol data, L* for p = 2 and 4", "[experiments]") {
   for (int p : {2, 4}) {
-    const Problem pr = experiments::load_problem(
-        std::string(OVERPARAM_SOURCE_DIR) + "/data/gas/ethanol.dat.gz", 1, data::Normalization::zscore, p);
+    const Problem pr =
+        experiments::load_problem(std::string(OVERPARAM_SOURCE_DIR) + "/data/gas/ethanol.dat.gz", 1,
+                                  data::Normalization::zscore, p);
     const std::vector<double> x(pr.x.begin(), pr.x.end()), y(pr.y.begin(), pr.y.end());
     const auto opt = experiments::lp_optimum(x, y, pr.x.rows(), pr.x.cols(), p);
     INFO("p = " << p << " L* = " << opt.loss << " |grad| = " << opt.grad_norm);
@@ -225,7 +226,8 @@ TEST_CASE("explain: the e2e optimizer is refused, other optimizers get no predic
   f.explain = 2;
   f.optimizer = "e2e";
   data::Normalization normalization{};
-  CHECK_THROWS_WITH(experiments::check_linear_flags(f, normalization), Catch::Contains("--explain"));
+  CHECK_THROWS_WITH(experiments::check_linear_flags(f, normalization),
+                    Catch::Contains("--explain"));
   LinearConfig c;
   c.explain = 2;
   const Problem pr = synthetic_problem(30, 3, 1, 2, 10);

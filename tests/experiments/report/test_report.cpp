@@ -71,10 +71,14 @@ TEST_CASE("new_run_dir: runs started in the same second get folders of their own
 TEST_CASE("overparam linear: two runs without --out in the same second keep both results",
           "[experiments][report]") {
   const std::string cwd = temp_dir("same-second");
-  const std::vector<std::string> args = {"linear", "--iterations", "3", "--no-plot",
-                                         "--no-progress", "--data",
-                                         std::string(OVERPARAM_SOURCE_DIR) +
-                                             "/data/gas/ethanol.dat.gz"};
+  const std::vector<std::string> args = {
+      "linear",
+      "--iterations",
+      "3",
+      "--no-plot",
+      "--no-progress",
+      "--data",
+      std::string(OVERPARAM_SOURCE_DIR) + "/data/gas/ethanol.dat.gz"};
   // Started together, both usually within one second; whichever folder names they get, they
   // must be two, each with its own complete run.
   Child a(overparam_path(), args, cwd), b(overparam_path(), args, cwd);
