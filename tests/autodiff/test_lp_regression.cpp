@@ -5,9 +5,8 @@
 #include <vector>
 
 #include "autodiff/autodiff.hpp"
+#include "autodiff/lp_kernel.hpp"
 #include "gradcheck.hpp"
-#include "nn/losses.hpp"
-#include "nn/lp_kernel.hpp"
 
 using ad::Tensor;
 using testing::random_tensor;
@@ -26,7 +25,7 @@ Tensor<double> rows_of(const Tensor<double>& a, std::size_t first, std::size_t c
 template <typename T>
 ad::Var<T> fused(ad::Tape<T>& tape, ad::Var<T> v, const Tensor<double>& x, const Tensor<double>& y,
                  int p) {
-  return nn::lp_regression_losses(tape.constant(x.template cast<T>()), v,
+  return ad::lp_regression_losses(tape.constant(x.template cast<T>()), v,
                                   tape.constant(y.template cast<T>()), p);
 }
 
@@ -49,19 +48,19 @@ LossAndGrad run_fused(const Tensor<double>& x, const Tensor<double>& v, const Te
   return out;
 }
 
-// nn::LpRegression's losses of V, the data cast to T (the regression object may go: the node
+// ad::LpRegression's losses of V, the data cast to T (the regression object may go: the node
 // keeps what its backward needs).
 template <typename T>
 ad::Var<T> prepared(ad::Var<T> v, const Tensor<double>& x, const Tensor<double>& y, int p) {
-  const nn::LpRegression<T> regression(x.template cast<T>(), y.template cast<T>(), p);
+  const ad::LpRegression<T> regression(x.template cast<T>(), y.template cast<T>(), p);
   return regression.losses(v);
 }
 
-// The same through nn::LpRegression (for p = 2, from the Gram matrices).
+// The same through ad::LpRegression (for p = 2, from the Gram matrices).
 template <typename T>
 LossAndGrad run_prepared(const Tensor<double>& x, const Tensor<double>& v, const Tensor<double>& y,
                          int p) {
-  const nn::LpRegression<T> regression(x.template cast<T>(), y.template cast<T>(), p);
+  const ad::LpRegression<T> regression(x.template cast<T>(), y.template cast<T>(), p);
   ad::Tape<T> tape;
   auto vv = tape.variable(v.template cast<T>());
   auto losses = regression.losses(vv);
@@ -70,6 +69,14 @@ LossAndGrad run_prepared(const Tensor<double>& x, const Tensor<double>& v, const
   for (T l : losses.value()) out.loss.push_back(double(l));
   out.grad = vv.grad().template cast<double>();
   return out;
+}
+
+// nn::lp_loss's composition (nn/losses.cpp; autodiff's tests do not link nn):
+// L = (1/(p·m)) · sum(pow(Yhat - Y, p)).
+template <typename T>
+ad::Var<T> lp_loss(ad::Var<T> yhat, ad::Var<T> y, int p) {
+  const T scale = T{1} / (T(p) * T(yhat.shape()[0]));
+  return ad::scale(ad::sum(ad::pow(ad::sub(yhat, y), p)), scale);
 }
 
 // The same from the composition the fused op replaces, model by model:
@@ -85,7 +92,7 @@ LossAndGrad run_composed(const Tensor<double>& x, const Tensor<double>& v, const
     ad::Tape<T> tape;
     auto va = tape.variable(rows_of(v, a * k, k).template cast<T>());
     auto yhat = ad::matmul(tape.input(X), va, ad::Transpose::no, ad::Transpose::yes);
-    auto loss = nn::lp_loss(yhat, tape.input(Y), p);
+    auto loss = lp_loss(yhat, tape.input(Y), p);
     tape.backward(loss);
     out.loss.push_back(double(loss.value().item()));
     for (std::size_t c = 0; c < k; ++c)
@@ -125,7 +132,7 @@ bool bits_equal(const double* a, const double* b, std::size_t n) {
 }  // namespace
 
 TEST_CASE("lp_regression_losses: equals lp_loss of each model's predictions, value and gradient",
-          "[nn]") {
+          "[autodiff]") {
   // 37 rows and 11 features: neither fills a vector or a block, so every tail path runs.
   for (int p : {2, 4})
     for (std::size_t k : {1u, 3u})
@@ -141,7 +148,7 @@ TEST_CASE("lp_regression_losses: equals lp_loss of each model's predictions, val
 }
 
 TEST_CASE("LpRegression: equals lp_loss of each model's predictions, p = 2 from XᵀX included",
-          "[nn]") {
+          "[autodiff]") {
   for (int p : {2, 4})
     for (std::size_t k : {1u, 3u})
       for (std::size_t models : {1u, 5u}) {
@@ -154,7 +161,8 @@ TEST_CASE("LpRegression: equals lp_loss of each model's predictions, p = 2 from 
       }
 }
 
-TEST_CASE("LpRegression: backward matches finite differences, p = 2 and 4", "[nn][gradcheck]") {
+TEST_CASE("LpRegression: backward matches finite differences, p = 2 and 4",
+          "[autodiff][gradcheck]") {
   for (int p : {2, 4}) {
     INFO("p " << p);
     const Problem pr = problem(9, 4, 2, 3, unsigned(p + 20));
@@ -163,7 +171,7 @@ TEST_CASE("LpRegression: backward matches finite differences, p = 2 and 4", "[nn
   }
 }
 
-TEST_CASE("lp_regression_losses: backward matches finite differences", "[nn][gradcheck]") {
+TEST_CASE("lp_regression_losses: backward matches finite differences", "[autodiff][gradcheck]") {
   for (int p : {2, 4}) {
     INFO("p " << p);
     const Problem pr = problem(9, 4, 2, 3, unsigned(p));  // K = 3 models of k = 2 outputs
@@ -172,24 +180,25 @@ TEST_CASE("lp_regression_losses: backward matches finite differences", "[nn][gra
   }
 }
 
-TEST_CASE("lp_regression_kernel: a model's results do not depend on the stack it is in", "[nn]") {
+TEST_CASE("lp_regression_kernel: a model's results do not depend on the stack it is in",
+          "[autodiff]") {
   // Every instruction set this machine runs: alone or among others, a row of V gets the same
   // bits; across instruction sets, the same numbers to rounding.
   const std::size_t m = 301, d = 37, n = 7;  // more rows than one block, odd feature count
   const Problem pr = problem(m, d, 1, n, 5);
   std::vector<double> reference_loss, reference_grad;
-  for (nn::KernelIsa isa : {nn::KernelIsa::generic, nn::KernelIsa::avx2, nn::KernelIsa::avx512}) {
-    if (!nn::kernel_isa_supported(isa)) continue;
-    INFO(nn::kernel_isa_name(isa));
+  for (ad::KernelIsa isa : {ad::KernelIsa::generic, ad::KernelIsa::avx2, ad::KernelIsa::avx512}) {
+    if (!ad::kernel_isa_supported(isa)) continue;
+    INFO(ad::kernel_isa_name(isa));
     for (int p : {2, 4, 6}) {
       INFO("p " << p);
       std::vector<double> loss(n), grad(n * d);
-      nn::lp_regression_kernel(pr.x.data(), m, d, pr.v.data(), n, pr.y.data(), 1, p, loss.data(),
+      ad::lp_regression_kernel(pr.x.data(), m, d, pr.v.data(), n, pr.y.data(), 1, p, loss.data(),
                                grad.data(), isa);
       for (std::size_t q = 0; q < n; ++q) {
         double alone_loss = 0;
         std::vector<double> alone_grad(d);
-        nn::lp_regression_kernel(pr.x.data(), m, d, pr.v.data() + q * d, 1, pr.y.data(), 1, p,
+        ad::lp_regression_kernel(pr.x.data(), m, d, pr.v.data() + q * d, 1, pr.y.data(), 1, p,
                                  &alone_loss, alone_grad.data(), isa);
         CHECK(bits_equal(&alone_loss, &loss[q], 1));
         CHECK(bits_equal(alone_grad.data(), grad.data() + q * d, d));
@@ -204,12 +213,12 @@ TEST_CASE("lp_regression_kernel: a model's results do not depend on the stack it
           }
         }
         std::vector<double> gloss(n), ggrad(n * d);
-        nn::lp_gram_kernel(gram.data(), xty.data(), yty.data(), m, d, pr.v.data(), n, 1,
+        ad::lp_gram_kernel(gram.data(), xty.data(), yty.data(), m, d, pr.v.data(), n, 1,
                            gloss.data(), ggrad.data(), isa);
         for (std::size_t q = 0; q < n; ++q) {
           double alone_loss = 0;
           std::vector<double> alone_grad(d);
-          nn::lp_gram_kernel(gram.data(), xty.data(), yty.data(), m, d, pr.v.data() + q * d, 1, 1,
+          ad::lp_gram_kernel(gram.data(), xty.data(), yty.data(), m, d, pr.v.data() + q * d, 1, 1,
                              &alone_loss, alone_grad.data(), isa);
           CHECK(bits_equal(&alone_loss, &gloss[q], 1));
           CHECK(bits_equal(alone_grad.data(), ggrad.data() + q * d, d));
@@ -217,7 +226,7 @@ TEST_CASE("lp_regression_kernel: a model's results do not depend on the stack it
         }
       }
       double no_grad_loss[n];
-      nn::lp_regression_kernel(pr.x.data(), m, d, pr.v.data(), n, pr.y.data(), 1, p, no_grad_loss,
+      ad::lp_regression_kernel(pr.x.data(), m, d, pr.v.data(), n, pr.y.data(), 1, p, no_grad_loss,
                                static_cast<double*>(nullptr), isa);
       CHECK(bits_equal(no_grad_loss, loss.data(), n));
       if (p != 4) continue;
@@ -237,14 +246,14 @@ TEST_CASE("lp_regression_kernel: a model's results do not depend on the stack it
   }
 }
 
-TEST_CASE("lp_regression_losses: a known example by hand", "[nn]") {
+TEST_CASE("lp_regression_losses: a known example by hand", "[autodiff]") {
   // X = [[1, 2], [3, 4]], y = [1, 2]; model 0 is v = [1, 0] (residuals 0, 1), model 1 is
   // v = [0, 1] (residuals 1, 2). p = 4, m = 2: L = Σ r^4 / 8, so 1/8 and 17/8;
   // dL/dv = (1/2) Σ r^3 x_i: model 0 (1/2)·1·[3, 4], model 1 (1/2)·([1, 2] + 8·[3, 4]).
   const Tensor<double> x({2, 2}, {1, 2, 3, 4}), y({2, 1}, {1, 2});
   ad::Tape<double> tape;
   auto v = tape.variable(Tensor<double>({2, 2}, {1, 0, 0, 1}));
-  auto losses = nn::lp_regression_losses(tape.input(x), v, tape.input(y), 4);
+  auto losses = ad::lp_regression_losses(tape.input(x), v, tape.input(y), 4);
   REQUIRE(losses.shape() == ad::Shape{2});
   CHECK(losses.value()[0] == Approx(1.0 / 8));
   CHECK(losses.value()[1] == Approx(17.0 / 8));
@@ -253,7 +262,8 @@ TEST_CASE("lp_regression_losses: a known example by hand", "[nn]") {
   for (std::size_t i = 0; i < 4; ++i) CHECK(v.grad()[i] == Approx(expected[i]));
 }
 
-TEST_CASE("lp_regression_losses: under NoGradGuard, the same values and no backward", "[nn]") {
+TEST_CASE("lp_regression_losses: under NoGradGuard, the same values and no backward",
+          "[autodiff]") {
   const Problem pr = problem(20, 6, 1, 3, 9);
   const LossAndGrad with_grad = run_fused<double>(pr.x, pr.v, pr.y, 4);
   ad::NoGradGuard no_grad;
@@ -263,33 +273,33 @@ TEST_CASE("lp_regression_losses: under NoGradGuard, the same values and no backw
   CHECK_FALSE(losses.requires_grad());
 }
 
-TEST_CASE("LpRegression: data of mismatched shapes, and odd p, are refused", "[nn][errors]") {
-  CHECK_THROWS_WITH(nn::LpRegression<double>(Tensor<double>({4, 3}), Tensor<double>({3, 1}), 2),
+TEST_CASE("LpRegression: data of mismatched shapes, and odd p, are refused", "[autodiff][errors]") {
+  CHECK_THROWS_WITH(ad::LpRegression<double>(Tensor<double>({4, 3}), Tensor<double>({3, 1}), 2),
                     Catch::Contains("X is [4,3] and Y is [3,1]"));
-  CHECK_THROWS_WITH(nn::LpRegression<double>(Tensor<double>({4, 3}), Tensor<double>({4, 1}), 5),
+  CHECK_THROWS_WITH(ad::LpRegression<double>(Tensor<double>({4, 3}), Tensor<double>({4, 1}), 5),
                     Catch::Contains("p must be an even integer"));
-  const nn::LpRegression<double> regression(Tensor<double>({4, 3}), Tensor<double>({4, 2}), 2);
+  const ad::LpRegression<double> regression(Tensor<double>({4, 3}), Tensor<double>({4, 2}), 2);
   ad::Tape<double> tape;
   CHECK_THROWS_WITH(regression.losses(tape.variable(Tensor<double>({3, 3}))),
                     Catch::Contains("V is [3,3]"));
 }
 
 TEST_CASE("lp_regression_losses: bad shapes, a gradient into the data and odd p are refused",
-          "[nn][errors]") {
+          "[autodiff][errors]") {
   ad::Tape<double> tape;
   const Tensor<double> x({4, 3}), y({4, 2});
   auto v = tape.variable(Tensor<double>({4, 3}));
-  CHECK_THROWS_WITH(nn::lp_regression_losses(tape.input(x), v, tape.input(y), 3),
+  CHECK_THROWS_WITH(ad::lp_regression_losses(tape.input(x), v, tape.input(y), 3),
                     Catch::Contains("p must be an even integer"));
   auto v_bad = tape.variable(Tensor<double>({3, 3}));  // 3 rows: not a multiple of k = 2
-  CHECK_THROWS_WITH(nn::lp_regression_losses(tape.input(x), v_bad, tape.input(y), 2),
+  CHECK_THROWS_WITH(ad::lp_regression_losses(tape.input(x), v_bad, tape.input(y), 2),
                     Catch::Contains("V is [3,3]") && Catch::Contains("V [K·k,d]"));
   auto v_wide = tape.variable(Tensor<double>({2, 5}));
-  CHECK_THROWS_AS(nn::lp_regression_losses(tape.input(x), v_wide, tape.input(y), 2),
+  CHECK_THROWS_AS(ad::lp_regression_losses(tape.input(x), v_wide, tape.input(y), 2),
                   std::invalid_argument);
   const Tensor<double> y_short({3, 2});
-  CHECK_THROWS_AS(nn::lp_regression_losses(tape.input(x), v, tape.input(y_short), 2),
+  CHECK_THROWS_AS(ad::lp_regression_losses(tape.input(x), v, tape.input(y_short), 2),
                   std::invalid_argument);
-  CHECK_THROWS_WITH(nn::lp_regression_losses(tape.variable(x), v, tape.input(y), 2),
+  CHECK_THROWS_WITH(ad::lp_regression_losses(tape.variable(x), v, tape.input(y), 2),
                     Catch::Contains("X needs a gradient") && Catch::Contains("tape.input()"));
 }
