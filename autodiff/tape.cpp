@@ -122,8 +122,8 @@ typename Tape<T>::Node& Tape<T>::node(const Var<T>& v, const char* context) {
 }
 
 template <typename T>
-Var<T> Tape<T>::push_leaf(Node n) {
-  n.is_leaf = true;
+Var<T> Tape<T>::push_leaf(Node n, LeafKind kind) {
+  n.leaf = kind;
   nodes_.push_back(std::move(n));
   return Var<T>(this, static_cast<int>(nodes_.size()) - 1, generation_);
 }
@@ -136,7 +136,7 @@ Var<T> Tape<T>::param(Parameter<T>& parameter) {
   n.borrowed = &parameter.value();
   n.parameter = &parameter;
   n.requires_grad = true;
-  return push_leaf(std::move(n));
+  return push_leaf(std::move(n), LeafKind::param);
 }
 
 template <typename T>
@@ -146,7 +146,7 @@ Var<T> Tape<T>::variable(Tensor<T> value, std::string name) {
   n.label = std::move(name);
   n.value = std::move(value);
   n.requires_grad = true;
-  return push_leaf(std::move(n));
+  return push_leaf(std::move(n), LeafKind::variable);
 }
 
 template <typename T>
@@ -155,7 +155,7 @@ Var<T> Tape<T>::input(const Tensor<T>& value, std::string name) {
   n.op = "input";
   n.label = std::move(name);
   n.borrowed = &value;
-  return push_leaf(std::move(n));
+  return push_leaf(std::move(n), LeafKind::input);
 }
 
 template <typename T>
@@ -164,7 +164,7 @@ Var<T> Tape<T>::constant(Tensor<T> value, std::string name) {
   n.op = "constant";
   n.label = std::move(name);
   n.value = std::move(value);
-  return push_leaf(std::move(n));
+  return push_leaf(std::move(n), LeafKind::constant);
 }
 
 template <typename T>
@@ -276,29 +276,49 @@ void Tape<T>::clear() {
 }
 
 template <typename T>
+NodeInfo<T> Tape<T>::node(std::size_t i) const {
+  if (i >= nodes_.size()) {
+    throw std::out_of_range("Tape::node: index " + std::to_string(i) + " but the tape holds " +
+                            std::to_string(nodes_.size()) + " nodes");
+  }
+  const Node& n = nodes_[i];
+  NodeInfo<T> info;
+  info.index = i;
+  info.op = n.op;
+  info.name = n.label.empty() ? std::string_view(n.op) : std::string_view(n.label);
+  info.leaf = n.leaf;
+  info.parameter = n.parameter != nullptr;
+  info.requires_grad = n.requires_grad;
+  for (int k = 0; k < n.num_inputs; ++k)
+    info.inputs.push_back(static_cast<std::size_t>(n.inputs[static_cast<std::size_t>(k)]));
+  for (int input : n.more_inputs) info.inputs.push_back(static_cast<std::size_t>(input));
+  info.value = &value_of(n);
+  if (n.parameter != nullptr)
+    info.grad = n.parameter->has_grad() ? &n.parameter->grad() : nullptr;
+  else
+    info.grad = n.has_grad ? &n.grad : nullptr;
+  return info;
+}
+
+template <typename T>
 std::string Tape<T>::to_dot() const {
   std::ostringstream dot;
   dot << "digraph tape {\n"
       << "  rankdir=BT;\n"
       << "  node [shape=box, fontname=\"Helvetica\"];\n";
-  for (std::size_t i = 0; i < nodes_.size(); ++i) {
-    const Node& n = nodes_[i];
-    std::string name = n.label.empty() ? n.op : n.label;
-    dot << "  n" << i << " [label=\"" << name;
-    if (n.is_leaf && name != n.op) dot << " (" << n.op << ")";
-    dot << "\\n" << value_of(n).shape().str() << "\"";
-    if (n.parameter != nullptr)
+  for (std::size_t i = 0; i < size(); ++i) {
+    const NodeInfo<T> n = node(i);
+    dot << "  n" << i << " [label=\"" << n.name;
+    if (n.is_leaf() && n.name != n.op) dot << " (" << n.op << ")";
+    dot << "\\n" << n.shape().str() << "\"";
+    if (n.parameter)
       dot << ", style=filled, fillcolor=\"#ffe9b3\"";
-    else if (n.is_leaf)
+    else if (n.is_leaf())
       dot << ", style=filled, fillcolor=\"#e8e8e8\"";
     dot << "];\n";
   }
-  for (std::size_t i = 0; i < nodes_.size(); ++i) {
-    const Node& n = nodes_[i];
-    for (int k = 0; k < n.num_inputs; ++k) {
-      dot << "  n" << n.inputs[static_cast<std::size_t>(k)] << " -> n" << i << ";\n";
-    }
-    for (int input : n.more_inputs) dot << "  n" << input << " -> n" << i << ";\n";
+  for (std::size_t i = 0; i < size(); ++i) {
+    for (std::size_t input : node(i).inputs) dot << "  n" << input << " -> n" << i << ";\n";
   }
   dot << "}\n";
   return dot.str();

@@ -27,6 +27,7 @@
 #include <functional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <vector>
 
@@ -118,6 +119,27 @@ class NoGradGuard {
   bool previous_;
 };
 
+// What kind of leaf a node is (see the header comment), or none for an op's node.
+enum class LeafKind { none, param, input, variable, constant };
+
+// A read-only view of one node of a tape, for tools that show a recorded pass (Tape::to_dot,
+// `overparam tape`). Valid until the tape records, clears or is destroyed.
+template <typename T>
+struct NodeInfo {
+  std::size_t index = 0;  // creation order: n0, n1, ...
+  std::string_view op;    // the op ("matmul"); for a leaf its kind ("param", "input", ...)
+  std::string_view name;  // a leaf's name ("W1"); for an op's node, the op again
+  LeafKind leaf = LeafKind::none;
+  bool parameter = false;            // a param() leaf: backward adds into its Parameter's gradient
+  bool requires_grad = false;        // backward propagates into this node
+  std::vector<std::size_t> inputs;   // the nodes this one was computed from, in argument order
+  const Tensor<T>* value = nullptr;  // never null
+  const Tensor<T>* grad = nullptr;   // null until backward gives the node a gradient
+
+  bool is_leaf() const { return leaf != LeafKind::none; }
+  const Shape& shape() const { return value->shape(); }
+};
+
 template <typename T>
 class Tape {
  public:
@@ -154,10 +176,15 @@ class Tape {
 
   // Frees every node; parameters keep their gradients. Invalidates all Vars of this tape.
   void clear();
+  // The number of nodes recorded in this pass.
   std::size_t size() const { return nodes_.size(); }
+  // A read-only view of node i (the value, and the gradient once backward has given it one).
+  // Requires: i < size() (throws std::out_of_range otherwise).
+  NodeInfo<T> node(std::size_t i) const;
 
-  // The recorded graph in Graphviz DOT: one box per node (op name and output shape), an edge
-  // from each input to its consumer. Render with `dot -Tpng tape.dot -o tape.png`.
+  // The recorded graph in Graphviz DOT, written from node(i): one box per node (op name and
+  // output shape), an edge from each input to its consumer. Render with
+  // `dot -Tpng tape.dot -o tape.png`.
   std::string to_dot() const;
 
  private:
@@ -171,14 +198,14 @@ class Tape {
     Tensor<T> grad;                       // other nodes that need a gradient
     bool has_grad = false;
     bool requires_grad = false;
-    bool is_leaf = false;
+    LeafKind leaf = LeafKind::none;
     std::array<int, 3> inputs{-1, -1, -1};  // most ops have at most 3 inputs: no allocation
     int num_inputs = 0;
     std::vector<int> more_inputs;  // the 4th and later (stack_rows of many rows)
     BackwardFn backward;
   };
 
-  Var<T> push_leaf(Node node);
+  Var<T> push_leaf(Node node, LeafKind kind);
   const Node& node(const Var<T>& v, const char* context) const;
   Node& node(const Var<T>& v, const char* context);
   const Tensor<T>& value_of(const Node& n) const { return n.borrowed ? *n.borrowed : n.value; }

@@ -4,7 +4,7 @@
 //
 //   BM_linear_tape/DEPTH/WIDTH   nn::DeepLinear + nn::lp_loss + optim::GD on the tape
 //   BM_linear_fused/DEPTH/WIDTH  what `overparam linear` records: the end-to-end product, then
-//                                nn::lp_regression_losses (one fused pass over X), optim::GD
+//                                ad::lp_regression_losses (one fused pass over X), optim::GD
 //   BM_linear_grid/K             the same for K depth-3 width-1 models stacked, as --lr-grid
 //                                trains them: one pass over X for all K
 //   BM_linear_hand               the hand-written depth-1 loop, the floor for any depth
@@ -20,10 +20,10 @@
 #include <vector>
 
 #include "autodiff/autodiff.hpp"
+#include "autodiff/lp_kernel.hpp"
 #include "data_loaders/gas.hpp"
 #include "nn/deep_linear.hpp"
 #include "nn/losses.hpp"
-#include "nn/lp_kernel.hpp"
 #include "optim/gd.hpp"
 
 namespace {
@@ -90,7 +90,7 @@ void linear_fused(benchmark::State& state, std::size_t models, std::size_t depth
     std::vector<ad::Var<double>> rows;
     for (auto& net : nets) rows.push_back(net->record_end_to_end(tape));
     auto v = rows.size() == 1 ? rows[0] : ad::stack_rows(rows);
-    auto losses = nn::lp_regression_losses(tape.input(data.x), v, tape.input(data.y), 4);
+    auto losses = ad::lp_regression_losses(tape.input(data.x), v, tape.input(data.y), 4);
     for (auto& opt : opts) opt->zero_grad();
     tape.backward(ad::sum(losses));
     for (auto& opt : opts) opt->step();
@@ -135,7 +135,7 @@ void BM_linear_hand(benchmark::State& state) {
 BENCHMARK(BM_linear_hand)->Unit(benchmark::kMicrosecond);
 
 // The bare computation under a grid iteration, K stacked models, l4, no tape: residuals,
-// powers and gradients, the way the tape did it before nn::lp_regression_losses (two BLAS
+// powers and gradients, the way the tape did it before ad::lp_regression_losses (two BLAS
 // GEMMs around an elementwise pass; dgemv for K = 1) against the fused kernel.
 struct Stack {
   std::size_t m, d, models;
@@ -177,11 +177,11 @@ void BM_lp_kernel(benchmark::State& state) {
   const GasData& data = gas();
   Stack s(static_cast<std::size_t>(state.range(0)));
   for (auto _ : state) {
-    nn::lp_regression_kernel(data.x.data(), s.m, s.d, s.v.data(), s.models, data.y.data(), 1, 4,
+    ad::lp_regression_kernel(data.x.data(), s.m, s.d, s.v.data(), s.models, data.y.data(), 1, 4,
                              s.loss.data(), s.g.data());
     benchmark::DoNotOptimize(s.g.data());
   }
-  state.SetLabel(nn::kernel_isa_name(nn::best_kernel_isa()));
+  state.SetLabel(ad::kernel_isa_name(ad::best_kernel_isa()));
 }
 BENCHMARK(BM_lp_kernel)->Arg(1)->Arg(5)->Arg(10)->Unit(benchmark::kMicrosecond);
 

@@ -44,7 +44,7 @@ awk '
     printf "  tape, depth 3, width 100        %7.1f us   (%.2fx width 1; target <= 2)\n", w, w / d3
     f1 = real["BM_linear_fused/1/1"]; f3 = real["BM_linear_fused/3/1"]
     g5 = real["BM_linear_grid/5"]; g10 = real["BM_linear_grid/10"]
-    printf "\nthe same through nn::lp_regression_losses (one fused pass over X), as overparam linear runs it:\n"
+    printf "\nthe same through ad::lp_regression_losses (one fused pass over X), as overparam linear runs it:\n"
     printf "  fused, depth 1                  %7.1f us   (%.2fx the hand loop)\n", f1, f1 / h
     printf "  fused, depth 3, width 1         %7.1f us   (%.2fx the hand loop; target <= 1.2)\n", f3, f3 / h
     printf "  5 such models stacked (a grid)  %7.1f us   (%.2fx one)\n", g5, g5 / f3

@@ -9,6 +9,7 @@
 #include "autodiff/dropout.hpp"
 #include "autodiff/elementwise.hpp"
 #include "autodiff/matmul.hpp"
+#include "autodiff/product_norm.hpp"
 #include "autodiff/reduce.hpp"
 #include "autodiff/shape_ops.hpp"
 
@@ -261,42 +262,10 @@ ad::Tensor<T> OverparamDense<T>::product() const {
 
 template <typename T>
 ad::Var<T> OverparamDense<T>::product_sum_squares(ad::Tape<T>& tape) {
-  const std::size_t in = options_.in, h = options_.hidden, out = options_.out;
-  const ad::Var<T> w1 = tape.param(weight1_), w2 = tape.param(weight2_);
-  // Multiply-adds: through the Gram matrices 1.5·in·h² + 1.5·h²·out (A and B, symmetric, at
-  // half a product each, then W1·B and A·W2); through the product 3·in·h·out (P, then dP·W2ᵀ
-  // and W1ᵀ·dP). A wide hidden layer (h larger than in and out) makes the product the cheaper
-  // one: then compose the ops.
-  const double gram_cost = 1.5 * h * h * (double(in) + double(out));
-  const double product_cost = 3.0 * double(in) * h * out;
-  if (product_cost < gram_cost) return ad::sum_squares(ad::matmul(w1, w2));
-
-  // ||W1[in,h] · W2[h,out]||² -> y[] = <A, B>, A = W1ᵀW1 [h,h], B = W2W2ᵀ [h,h]
-  const T* W1 = weight1_.value().data();
-  const T* W2 = weight2_.value().data();
-  auto a = ad::Tensor<T>::uninitialized({h, h});
-  auto b = ad::Tensor<T>::uninitialized({h, h});
-  ad::blas::gram(ad::Transpose::yes, h, in, T{1}, W1, T{0}, a.data());  // symmetric: half a gemm
-  ad::blas::gram(ad::Transpose::no, h, out, T{1}, W2, T{0}, b.data());
-  const double value = ad::blas::dot_double(a.size(), a.data(), b.data());
-
-  return tape.record(
-      "product_sum_squares", ad::Tensor<T>::scalar(static_cast<T>(value)), {w1, w2},
-      [w1, w2, a = std::move(a), b = std::move(b), in, h, out](const ad::Tensor<T>& dy) {
-        const T two_dy = T{2} * dy.item();
-        if (w1.requires_grad()) {  // dW1 += 2·dy · W1·B
-          T beta = 0;
-          T* dw1 = w1.grad_accumulator(beta).data();
-          ad::blas::gemm(ad::Transpose::no, ad::Transpose::no, in, h, h, two_dy, w1.value().data(),
-                         b.data(), beta, dw1);
-        }
-        if (w2.requires_grad()) {  // dW2 += 2·dy · A·W2
-          T beta = 0;
-          T* dw2 = w2.grad_accumulator(beta).data();
-          ad::blas::gemm(ad::Transpose::no, ad::Transpose::no, h, out, h, two_dy, a.data(),
-                         w2.value().data(), beta, dw2);
-        }
-      });
+  // The leaves in two statements, W1 first (the order of a call's arguments is unspecified).
+  const ad::Var<T> w1 = tape.param(weight1_);
+  const ad::Var<T> w2 = tape.param(weight2_);
+  return ad::product_sum_squares(w1, w2);
 }
 
 // ---- Sequential -------------------------------------------------------------------------------

@@ -205,12 +205,9 @@ class OverparamDense : public Module<T> {
   // The end-to-end weight W1·W2 [in,out] from the current values, not on a tape.
   ad::Tensor<T> product() const;
   // ||W1·W2||² (the sum of the squares of the product's entries) recorded on `tape`, without
-  // forming the product: with the Gram matrices A = W1ᵀW1 [hidden,hidden] and
-  // B = W2·W2ᵀ [hidden,hidden],
-  //   ||W1·W2||² = tr(W2ᵀ W1ᵀ W1 W2) = <A, B>,   d/dW1 = 2·W1·B,   d/dW2 = 2·A·W2,
-  // which costs one and a half in·hidden·hidden products per step (A, symmetric, by half a
-  // product; W1·B in backward) where forming the product would cost three (W1·W2, then dP·W2ᵀ
-  // and W1ᵀ·dP).
+  // forming the product: ad::product_sum_squares (autodiff/product_norm.hpp) of the two
+  // factors, through the Gram matrices W1ᵀW1 and W2·W2ᵀ, which costs one and a half
+  // in·hidden·hidden products per step where forming the product would cost three.
   ad::Var<T> product_sum_squares(ad::Tape<T>& tape);
   // "(x·W1)·W2" or "x·(W1·W2)": the order forward() uses for a batch of `rows`.
   std::string order(std::size_t rows) const;

@@ -4,8 +4,6 @@
 // works: record the forward pass (matmul, sub, pow, mean), run backward, move the weights
 // against the gradient, clear the tape, repeat. The printed loss falls toward the optimum L*,
 // which LAPACK's least-squares solver computes directly for comparison.
-#include <lapacke.h>
-
 #include <boost/program_options.hpp>
 #include <cmath>
 #include <cstdio>
@@ -30,16 +28,14 @@ struct LsqOptions {
 };
 
 // Minimum of L(w) = ||X w - y||^2 / (2 m), from LAPACK's QR least-squares solver (dgels).
-double optimal_loss(std::vector<double> x, std::vector<double> y, std::size_t m, std::size_t d) {
-  const std::vector<double> y_copy = y;
-  const std::vector<double> x_copy = x;
-  int info = LAPACKE_dgels(LAPACK_ROW_MAJOR, 'N', static_cast<int>(m), static_cast<int>(d), 1,
-                           x.data(), static_cast<int>(d), y.data(), 1);
-  if (info != 0) throw std::runtime_error("dgels failed with info " + std::to_string(info));
+double optimal_loss(const std::vector<double>& x, const std::vector<double>& y, std::size_t m,
+                    std::size_t d) {
+  const ad::Tensor<double> w =
+      ad::least_squares_qr(ad::Tensor<double>({m, d}, x), ad::Tensor<double>({m}, y));
   double sse = 0;
   for (std::size_t i = 0; i < m; ++i) {
-    double r = -y_copy[i];
-    for (std::size_t j = 0; j < d; ++j) r += x_copy[i * d + j] * y[j];
+    double r = -y[i];
+    for (std::size_t j = 0; j < d; ++j) r += x[i * d + j] * w[j];
     sse += r * r;
   }
   return sse / (2.0 * double(m));

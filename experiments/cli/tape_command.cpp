@@ -12,7 +12,6 @@
 #include <filesystem>
 #include <iostream>
 #include <random>
-#include <regex>
 #include <stdexcept>
 
 #include "autodiff/autodiff.hpp"
@@ -27,62 +26,6 @@ extern char** environ;
 namespace po = boost::program_options;
 
 namespace experiments {
-
-// ---- reading the DOT back -------------------------------------------------------------------
-
-TapeGraph parse_tape_dot(const std::string& dot) {
-  // n3 [label="W1 (param)\n[8,4]", style=filled, ...];      n0 -> n3;
-  static const std::regex node_line(
-      R"re(^\s*n(\d+) \[label="([^"\\]*)\\n(\[[0-9,]*\])"(.*)\];\s*$)re");
-  static const std::regex edge_line(R"(^\s*n(\d+) -> n(\d+);\s*$)");
-  static const std::regex leaf_name(R"(^(.*) \((param|input|variable|constant)\)$)");
-  TapeGraph g;
-  std::size_t start = 0;
-  int line_number = 0;
-  while (start < dot.size()) {
-    std::size_t end = dot.find('\n', start);
-    if (end == std::string::npos) end = dot.size();
-    const std::string line = dot.substr(start, end - start);
-    start = end + 1;
-    ++line_number;
-    std::smatch m;
-    if (std::regex_match(line, m, node_line)) {
-      TapeGraph::Node n;
-      n.index = std::stoi(m[1]);
-      if (n.index != int(g.nodes.size())) {
-        throw std::invalid_argument("tape DOT line " + std::to_string(line_number) + ": node n" +
-                                    m[1].str() + " out of order (expected n" +
-                                    std::to_string(g.nodes.size()) + ")");
-      }
-      const std::string label = m[2], style = m[4];
-      n.leaf = style.find("style=filled") != std::string::npos;
-      n.parameter = style.find("#ffe9b3") != std::string::npos;
-      std::smatch lm;
-      if (std::regex_match(label, lm, leaf_name)) {
-        n.name = lm[1];
-        n.op = lm[2];
-      } else {
-        n.name = n.op = label;  // an op, or a leaf named like its kind ("input")
-      }
-      n.shape = m[3];
-      g.nodes.push_back(std::move(n));
-    } else if (std::regex_match(line, m, edge_line)) {
-      const int from = std::stoi(m[1]), to = std::stoi(m[2]);
-      if (from < 0 || to < 0 || from >= int(g.nodes.size()) || to >= int(g.nodes.size())) {
-        throw std::invalid_argument("tape DOT line " + std::to_string(line_number) + ": edge n" +
-                                    m[1].str() + " -> n" + m[2].str() + " names an unknown node");
-      }
-      g.edges.emplace_back(from, to);
-      g.nodes[std::size_t(to)].inputs.push_back(from);
-    } else if (line.find("digraph") == std::string::npos && line.find('}') == std::string::npos &&
-               line.find("rankdir") == std::string::npos &&
-               line.find("node [") == std::string::npos && !line.empty()) {
-      throw std::invalid_argument("tape DOT line " + std::to_string(line_number) +
-                                  ": not a node or an edge: '" + line + "'");
-    }
-  }
-  return g;
-}
 
 // ---- the examples ---------------------------------------------------------------------------
 
@@ -109,8 +52,29 @@ double norm(const Tensor& t) {
   return std::sqrt(s);
 }
 
-// Runs backward from `loss` and packs what the command shows: the loss, the DOT, and the name,
-// shape and gradient norm of each parameter.
+// The tape's nodes and edges, read through its view of them (Tape::node).
+TapeGraph tape_graph(const ad::Tape<double>& tape) {
+  TapeGraph g;
+  for (std::size_t i = 0; i < tape.size(); ++i) {
+    const ad::NodeInfo<double> info = tape.node(i);
+    TapeGraph::Node n;
+    n.index = int(i);
+    n.name = info.name;
+    n.op = info.op;
+    n.shape = info.shape().str();
+    n.leaf = info.is_leaf();
+    n.parameter = info.parameter;
+    for (std::size_t input : info.inputs) {
+      n.inputs.push_back(int(input));
+      g.edges.emplace_back(int(input), int(i));
+    }
+    g.nodes.push_back(std::move(n));
+  }
+  return g;
+}
+
+// Runs backward from `loss` and packs what the command shows: the loss, the DOT and the nodes,
+// and the name, shape and gradient norm of each parameter.
 TapeExample finish_example(std::string name, std::string description, ad::Tape<double>& tape,
                            ad::Var<double> loss, const std::vector<Param*>& params) {
   tape.backward(loss);
@@ -119,6 +83,7 @@ TapeExample finish_example(std::string name, std::string description, ad::Tape<d
   ex.description = std::move(description);
   ex.loss = loss.value().item();
   ex.dot = tape.to_dot();
+  ex.graph = tape_graph(tape);
   for (const Param* p : params) {
     ex.gradients.push_back({p->name(), p->shape().str(), p->has_grad() ? norm(p->grad()) : 0.0});
   }
@@ -310,7 +275,7 @@ int run_tape(int argc, char** argv) {
     std::cerr << "overparam tape: " << e.what() << "\n";
     return 2;
   }
-  const TapeGraph graph = parse_tape_dot(ex.dot);
+  const TapeGraph& graph = ex.graph;
   print_listing(ex, graph);
 
   const auto parent = std::filesystem::path(dot_file).parent_path();

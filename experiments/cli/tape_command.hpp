@@ -12,9 +12,8 @@
 //   conv    a tiny convnet: conv2d 3x3 (2 filters) -> relu -> max_pool2d 2x2 -> flatten -> dense
 //           -> softmax cross-entropy, on two 6x6 one-channel images
 //
-// The DOT text is also the tape's only public view of its nodes, so the node listing is read
-// back from it (parse_tape_dot): what the student sees in the table is exactly what the picture
-// shows.
+// The node listing is read from the tape's own view of its nodes (Tape::node), the same view
+// Tape::to_dot draws from: what the student sees in the table is exactly what the picture shows.
 #pragma once
 
 #include <string>
@@ -23,7 +22,7 @@
 
 namespace experiments {
 
-// The graph of a tape as Tape::to_dot writes it.
+// The graph of a tape, read through Tape::node: what Tape::to_dot draws.
 struct TapeGraph {
   struct Node {
     int index = 0;      // creation order on the tape (n0, n1, ...)
@@ -38,18 +37,13 @@ struct TapeGraph {
   std::vector<std::pair<int, int>> edges;  // (input, consumer)
 };
 
-// Requires: text in the form Tape::to_dot() writes (one `nK [label="..."...];` line per node,
-//           one `nA -> nB;` line per edge, nodes numbered 0..n-1).
-// Ensures:  the nodes in index order with their inputs; throws std::invalid_argument naming the
-//           line for anything else.
-TapeGraph parse_tape_dot(const std::string& dot);
-
 // One recorded example after forward and backward.
 struct TapeExample {
   std::string name;         // "mlp", "linear" or "conv"
   std::string description;  // one line for the student
   double loss = 0;
   std::string dot;  // Tape::to_dot() after backward
+  TapeGraph graph;  // the same nodes, read through Tape::node()
   // name, shape and Frobenius norm of each parameter's gradient
   struct Gradient {
     std::string name, shape;

@@ -1,11 +1,12 @@
 #include "experiments/linear/optimum.hpp"
 
-#include <cblas.h>
-#include <lapacke.h>
-
 #include <cmath>
+#include <optional>
 #include <stdexcept>
 #include <string>
+
+#include "autodiff/blas.hpp"
+#include "autodiff/linalg.hpp"
 
 namespace experiments {
 
@@ -15,17 +16,13 @@ double ipow(double v, int p) {
   for (int i = 0; i < p; ++i) r *= v;
   return r;
 }
-int as_int(std::size_t n) {
-  return static_cast<int>(n);
-}
 }  // namespace
 
 double lp_loss_and_grad(const std::vector<double>& x, const std::vector<double>& y, std::size_t m,
                         std::size_t d, int p, const std::vector<double>& w,
                         std::vector<double>* grad) {
   std::vector<double> r(y);  // r = X w - y
-  cblas_dgemv(CblasRowMajor, CblasNoTrans, as_int(m), as_int(d), 1.0, x.data(), as_int(d), w.data(),
-              1, -1.0, r.data(), 1);
+  ad::blas::gemv(ad::Transpose::no, m, d, 1.0, x.data(), w.data(), -1.0, r.data());
   double loss = 0;
   for (double& ri : r) {
     loss += ipow(ri, p);
@@ -33,8 +30,8 @@ double lp_loss_and_grad(const std::vector<double>& x, const std::vector<double>&
   }
   if (grad != nullptr) {
     grad->assign(d, 0.0);
-    cblas_dgemv(CblasRowMajor, CblasTrans, as_int(m), as_int(d), 1.0 / double(m), x.data(),
-                as_int(d), r.data(), 1, 0.0, grad->data(), 1);
+    ad::blas::gemv(ad::Transpose::yes, m, d, 1.0 / double(m), x.data(), r.data(), 0.0,
+                   grad->data());
   }
   return loss / (double(p) * double(m));
 }
@@ -52,50 +49,42 @@ Optimum lp_optimum(const std::vector<double>& x, const std::vector<double>& y, s
 
   // Least squares: min ||X w - y||², the p = 2 optimum and the start of Newton's method.
   {
-    std::vector<double> a(x);
-    std::vector<double> b(std::max(m, d), 0.0);
-    std::copy(y.begin(), y.end(), b.begin());
-    std::vector<double> s(std::min(m, d));
-    int rank = 0;
-    const int info = LAPACKE_dgelsd(LAPACK_ROW_MAJOR, as_int(m), as_int(d), 1, a.data(), as_int(d),
-                                    b.data(), 1, s.data(), -1.0, &rank);
-    if (info != 0)
-      throw std::runtime_error("LAPACK dgelsd failed with info " + std::to_string(info));
-    opt.w.assign(b.begin(), b.begin() + static_cast<long>(d));
+    const ad::Tensor<double> w =
+        ad::least_squares(ad::Tensor<double>({m, d}, x), ad::Tensor<double>({m}, y)).x;
+    opt.w.assign(w.begin(), w.end());
   }
 
   std::vector<double> g;
   double loss = lp_loss_and_grad(x, y, m, d, p, opt.w, &g);
   auto norm = [](const std::vector<double>& v) {
-    return std::sqrt(cblas_ddot(int(v.size()), v.data(), 1, v.data(), 1));
+    return std::sqrt(ad::blas::dot(v.size(), v.data(), v.data()));
   };
 
   // Newton: H = ((p-1)/m) Xᵀ diag(r^(p-2)) X, step Δ solving H Δ = g, w <- w - t Δ.
-  std::vector<double> scaled(m * d), hessian(d * d), step(d), trial(d), r(m);
+  std::vector<double> scaled(m * d), trial(d), r(m);
+  ad::Tensor<double> hessian({d, d});
   for (int it = 0; p > 2 && it < 100 && norm(g) > 1e-12; ++it) {
     r = y;
-    cblas_dgemv(CblasRowMajor, CblasNoTrans, as_int(m), as_int(d), 1.0, x.data(), as_int(d),
-                opt.w.data(), 1, -1.0, r.data(), 1);
+    ad::blas::gemv(ad::Transpose::no, m, d, 1.0, x.data(), opt.w.data(), -1.0, r.data());
     for (std::size_t i = 0; i < m; ++i) {  // row i of X times |r_i|^((p-2)/2)
       const double f = ipow(std::abs(r[i]), (p - 2) / 2);
       for (std::size_t j = 0; j < d; ++j) scaled[i * d + j] = x[i * d + j] * f;
     }
-    cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, as_int(d), as_int(m),
-                double(p - 1) / double(m), scaled.data(), as_int(d), 0.0, hessian.data(),
-                as_int(d));
+    ad::blas::gram(ad::Transpose::yes, d, m, double(p - 1) / double(m), scaled.data(), 0.0,
+                   hessian.data());
     // Solve by Cholesky; if H is singular to working precision, damp it and retry.
-    int info = 1;
-    for (double damping = 0; info != 0 && damping < 1e6;
+    std::optional<ad::Tensor<double>> solved;
+    const ad::Tensor<double> rhs({d}, g);
+    for (double damping = 0; !solved && damping < 1e6;
          damping = damping == 0 ? 1e-12 : damping * 100) {
-      std::vector<double> h(hessian);
+      ad::Tensor<double> h(hessian);
       for (std::size_t j = 0; j < d; ++j) h[j * d + j] += damping;
-      step = g;
-      info =
-          LAPACKE_dposv(LAPACK_ROW_MAJOR, 'U', as_int(d), 1, h.data(), as_int(d), step.data(), 1);
+      solved = ad::solve_positive_definite(h, rhs);
     }
-    if (info != 0) break;
+    if (!solved) break;
+    const ad::Tensor<double>& step = *solved;
 
-    const double slope = cblas_ddot(as_int(d), g.data(), 1, step.data(), 1);
+    const double slope = ad::blas::dot(d, g.data(), step.data());
     double t = 1, trial_loss = loss;
     bool improved = false;
     for (int halvings = 0; halvings < 60; ++halvings, t /= 2) {

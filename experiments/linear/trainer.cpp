@@ -8,7 +8,7 @@
 #include "autodiff/autodiff.hpp"
 #include "experiments/report/interrupt.hpp"
 #include "experiments/report/progress.hpp"
-#include "nn/losses.hpp"
+#include "autodiff/lp_regression.hpp"
 
 namespace experiments {
 
@@ -43,7 +43,7 @@ struct Model {
 
 // Trains one model per rate, all from the same initialization, together: each iteration stacks
 // the models' end-to-end matrices into V [K·k, d] and meets the data once, in one pass over X
-// that computes every model's loss and gradient (nn::LpRegression; for p = 2 from XᵀX, without
+// that computes every model's loss and gradient (ad::LpRegression; for p = 2 from XᵀX, without
 // a pass), where K separate runs would make 2K passes. The models do not interact, and the fused
 // op's arithmetic does not depend on the stack, so each one follows exactly the path of a run of
 // its own (bit for bit).
@@ -106,7 +106,7 @@ std::vector<LinearResult> train(const Problem& problem, const LinearConfig& c) {
   std::vector<std::size_t> active;  // the models still training, in stack order
   for (std::size_t i = 0; i < models.size(); ++i) active.push_back(i);
 
-  const nn::LpRegression<T> regression(X, Y1, problem.p);  // for p = 2, XᵀX etc. once
+  const ad::LpRegression<T> regression(X, Y1, problem.p);  // for p = 2, XᵀX etc. once
   ad::Tape<T> tape;
   for (std::size_t it = 0; !active.empty(); ++it) {
     // Forward: V = [W_e of each active model] [K·k, d], and every model's loss

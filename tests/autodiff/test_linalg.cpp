@@ -203,3 +203,144 @@ TEST_CASE("linalg: errors name the function and the problem", "[autodiff][linalg
                     Contains("svd") && Contains("non-finite") && Contains("inf"));
   CHECK_THROWS_WITH(ad::svd(Tensor<double>({2, 2, 2})), Contains("svd") && Contains("rank 2"));
 }
+
+// ---- least squares and positive definite solves --------------------------------------------
+
+namespace {
+// Aᵀ·(A·x - b) for a vector b: zero at a least-squares solution (the normal equations).
+Tensor<double> normal_residual(const Tensor<double>& a, const Tensor<double>& x,
+                               const Tensor<double>& b) {
+  Tensor<double> r = matmul(a, x.reshaped({x.size(), 1}));
+  for (std::size_t i = 0; i < r.size(); ++i) r[i] -= b[i];
+  return matmul(transpose(a), r);
+}
+double max_abs(const Tensor<double>& a) {
+  double m = 0;
+  for (double v : a) m = std::max(m, std::abs(v));
+  return m;
+}
+}  // namespace
+
+TEST_CASE("least_squares: a 3x2 case by hand, SVD and QR", "[autodiff][linalg]") {
+  // AᵀA = [[2,1],[1,2]], Aᵀb = [5,6]: x = (1/3)·[[2,-1],[-1,2]]·[5,6] = [4/3, 7/3].
+  const Tensor<double> a({3, 2}, {1, 0, 0, 1, 1, 1}), b({3}, {1, 2, 4});
+  const auto svd_solution = ad::least_squares(a, b);
+  REQUIRE(svd_solution.x.shape() == ad::Shape{2});
+  CHECK(svd_solution.rank == 2);
+  CHECK(svd_solution.x[0] == Approx(4.0 / 3));
+  CHECK(svd_solution.x[1] == Approx(7.0 / 3));
+  const Tensor<double> qr = ad::least_squares_qr(a, b);
+  REQUIRE(qr.shape() == ad::Shape{2});
+  CHECK(qr[0] == Approx(4.0 / 3));
+  CHECK(qr[1] == Approx(7.0 / 3));
+}
+
+TEST_CASE("least_squares: random tall systems satisfy the normal equations", "[autodiff][linalg]") {
+  const Tensor<double> a = random_tensor({20, 4}, 71), b = random_tensor({20}, 72);
+  const auto svd_solution = ad::least_squares(a, b);
+  const Tensor<double> qr = ad::least_squares_qr(a, b);
+  CHECK(max_abs(normal_residual(a, svd_solution.x, b)) < 1e-12);
+  CHECK(max_abs(normal_residual(a, qr, b)) < 1e-12);
+  CHECK(max_abs_diff(svd_solution.x, qr) < 1e-12);
+}
+
+TEST_CASE("least_squares: collinear columns give the minimum-norm solution and the rank",
+          "[autodiff][linalg]") {
+  // Column 2 is twice column 1: A·[u,v] = (u + 2v)·[1,2,3] = b needs u + 2v = 1, and the
+  // shortest such [u,v] is parallel to [1,2]: [1/5, 2/5].
+  const Tensor<double> a({3, 2}, {1, 2, 2, 4, 3, 6}), b({3}, {1, 2, 3});
+  const auto solution = ad::least_squares(a, b);
+  CHECK(solution.rank == 1);
+  CHECK(solution.x[0] == Approx(0.2));
+  CHECK(solution.x[1] == Approx(0.4));
+  // QR cannot: a zero column makes R singular, and the message points to the SVD.
+  const Tensor<double> zero_column({3, 2}, {1, 0, 2, 0, 3, 0});
+  CHECK_THROWS_WITH(ad::least_squares_qr(zero_column, b),
+                    Contains("rank deficient") && Contains("use least_squares"));
+}
+
+TEST_CASE("least_squares: a wide system gets the minimum-norm solution, SVD and QR",
+          "[autodiff][linalg]") {
+  const Tensor<double> a({1, 2}, {1, 1}), b({1}, {2});  // u + v = 2: shortest [1, 1]
+  const auto svd_solution = ad::least_squares(a, b);
+  const Tensor<double> qr = ad::least_squares_qr(a, b);
+  for (std::size_t i = 0; i < 2; ++i) {
+    CHECK(svd_solution.x[i] == Approx(1.0));
+    CHECK(qr[i] == Approx(1.0));
+  }
+}
+
+TEST_CASE("least_squares: a matrix right-hand side solves column by column", "[autodiff][linalg]") {
+  const Tensor<double> a = random_tensor({9, 3}, 73), b = random_tensor({9, 2}, 74);
+  const auto both = ad::least_squares(a, b);
+  const Tensor<double> both_qr = ad::least_squares_qr(a, b);
+  REQUIRE(both.x.shape() == ad::Shape{3, 2});
+  REQUIRE(both_qr.shape() == ad::Shape{3, 2});
+  for (std::size_t c = 0; c < 2; ++c) {
+    Tensor<double> column({9});
+    for (std::size_t i = 0; i < 9; ++i) column[i] = b.at(i, c);
+    const Tensor<double> alone = ad::least_squares(a, column).x;
+    for (std::size_t j = 0; j < 3; ++j) {
+      CHECK(both.x.at(j, c) == Approx(alone[j]).epsilon(1e-12));
+      CHECK(both_qr.at(j, c) == Approx(alone[j]).epsilon(1e-12));
+    }
+  }
+}
+
+TEST_CASE("least_squares: float instantiation", "[autodiff][linalg]") {
+  const Tensor<double> a = random_tensor({12, 3}, 75), b = random_tensor({12}, 76);
+  const Tensor<double> reference = ad::least_squares(a, b).x;
+  const auto af = a.cast<float>();
+  const auto bf = b.cast<float>();
+  CHECK(max_abs_diff(ad::least_squares(af, bf).x.cast<double>(), reference) < 1e-4);
+  CHECK(max_abs_diff(ad::least_squares_qr(af, bf).cast<double>(), reference) < 1e-4);
+}
+
+TEST_CASE("solve_positive_definite: a 2x2 case by hand, reading the upper triangle only",
+          "[autodiff][linalg]") {
+  // A = [[4,2],[2,3]], det 8: x = (1/8)·[[3,-2],[-2,4]]·[2,1] = [1/2, 0].
+  Tensor<double> a({2, 2}, {4, 2, 2, 3});
+  const Tensor<double> b({2}, {2, 1});
+  auto x = ad::solve_positive_definite(a, b);
+  REQUIRE(x.has_value());
+  CHECK(x->shape() == ad::Shape{2});
+  CHECK((*x)[0] == Approx(0.5));
+  CHECK((*x)[1] == Approx(0.0).margin(1e-15));
+  a.at(1, 0) = -100;  // below the diagonal: not read
+  const auto same = ad::solve_positive_definite(a, b);
+  REQUIRE(same.has_value());
+  CHECK(max_abs_diff(*same, *x) == 0);
+}
+
+TEST_CASE("solve_positive_definite: random systems against the naive product",
+          "[autodiff][linalg]") {
+  const Tensor<double> a = gram(random_tensor({6, 6}, 77), 0.5), b = random_tensor({6, 3}, 78);
+  const auto x = ad::solve_positive_definite(a, b);
+  REQUIRE(x.has_value());
+  REQUIRE(x->shape() == ad::Shape{6, 3});
+  CHECK(max_abs_diff(matmul(a, *x), b) < 1e-12);
+  const auto xf = ad::solve_positive_definite(a.cast<float>(), b.cast<float>());
+  REQUIRE(xf.has_value());
+  CHECK(max_abs_diff(xf->cast<double>(), *x) < 1e-3);
+}
+
+TEST_CASE("solve_positive_definite: an indefinite or singular A gives no solution",
+          "[autodiff][linalg]") {
+  const Tensor<double> b({2}, {1, 1});
+  CHECK_FALSE(ad::solve_positive_definite(Tensor<double>({2, 2}, {1, 2, 2, 1}), b).has_value());
+  CHECK_FALSE(ad::solve_positive_definite(Tensor<double>({2, 2}, {1, 1, 1, 1}), b).has_value());
+}
+
+TEST_CASE("least squares and solves: errors name the function and the shapes",
+          "[autodiff][linalg][errors]") {
+  const Tensor<double> a({3, 2}), b({2});
+  CHECK_THROWS_WITH(ad::least_squares(a, b), Contains("least_squares: A is [3,2] and b is [2]"));
+  CHECK_THROWS_WITH(ad::least_squares_qr(a, Tensor<double>({3, 0})),
+                    Contains("least_squares_qr: A is [3,2] and b is [3,0]"));
+  CHECK_THROWS_WITH(ad::solve_positive_definite(a, Tensor<double>({3})),
+                    Contains("solve_positive_definite: A is [3,2], not square"));
+  CHECK_THROWS_AS(ad::least_squares(Tensor<double>({0, 2}), Tensor<double>({0})),
+                  std::invalid_argument);
+  Tensor<double> bad({3}, {1, NAN, 2});
+  CHECK_THROWS_WITH(ad::least_squares(Tensor<double>({3, 2}, 1.0), bad), Contains("non-finite"));
+}

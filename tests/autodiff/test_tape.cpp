@@ -164,3 +164,70 @@ TEST_CASE("Tensor: construction, deep copy, reshape and errors", "[autodiff]") {
   CHECK_THROWS_AS(a.item(), std::logic_error);
   CHECK_THROWS_AS(Shape({1, 2, 3, 4, 5}), std::invalid_argument);
 }
+
+TEST_CASE("Tape::node: a read-only view of each node, before and after backward", "[autodiff]") {
+  Parameter<double> w(Tensor<double>({2, 3}, 0.5), "W");
+  const Tensor<double> data({4, 3}, 1.0);
+  ad::Tape<double> tape;
+  auto x = tape.input(data, "X");
+  auto weight = tape.param(w);
+  auto c = tape.constant(Tensor<double>({4, 2}, 1.0));  // named like its kind
+  auto v = tape.variable(Tensor<double>({4, 2}, 2.0), "V");
+  auto y =
+      ad::sum(ad::mul(ad::add(ad::matmul(x, weight, ad::Transpose::no, ad::Transpose::yes), c), v));
+  REQUIRE(tape.size() == 8);
+
+  const auto n0 = tape.node(0);
+  CHECK(n0.index == 0);
+  CHECK(n0.op == "input");
+  CHECK(n0.name == "X");
+  CHECK(n0.leaf == ad::LeafKind::input);
+  CHECK(n0.is_leaf());
+  CHECK_FALSE(n0.parameter);
+  CHECK_FALSE(n0.requires_grad);
+  CHECK(n0.value == &data);  // borrowed, not copied
+  CHECK(n0.inputs.empty());
+
+  const auto n1 = tape.node(1);
+  CHECK(n1.op == "param");
+  CHECK(n1.name == "W");
+  CHECK(n1.leaf == ad::LeafKind::param);
+  CHECK(n1.parameter);
+  CHECK(n1.requires_grad);
+  CHECK(n1.value == &w.value());
+  CHECK(n1.grad == nullptr);
+
+  CHECK(tape.node(2).leaf == ad::LeafKind::constant);
+  CHECK(tape.node(2).name == "constant");
+  CHECK(tape.node(3).leaf == ad::LeafKind::variable);
+  CHECK(tape.node(3).name == "V");
+
+  const auto n4 = tape.node(4);
+  CHECK(n4.op == "matmul");
+  CHECK(n4.name == "matmul");
+  CHECK(n4.leaf == ad::LeafKind::none);
+  CHECK_FALSE(n4.is_leaf());
+  CHECK(n4.shape() == ad::Shape{4, 2});
+  CHECK(n4.inputs == std::vector<std::size_t>{0, 1});
+  CHECK(tape.node(6).inputs == std::vector<std::size_t>{5, 3});
+  CHECK(tape.node(7).shape() == ad::Shape{});
+  CHECK(tape.node(7).value->item() == y.value().item());
+  CHECK(tape.node(7).grad == nullptr);
+
+  tape.backward(y);
+  REQUIRE(tape.node(1).grad != nullptr);
+  CHECK(tape.node(1).grad == &w.grad());  // a parameter's gradient lives in the Parameter
+  REQUIRE(tape.node(3).grad != nullptr);
+  CHECK(tape.node(3).grad == &v.grad());
+  CHECK(tape.node(0).grad == nullptr);  // data gets none
+  CHECK(tape.node(7).grad->item() == 1.0);
+  CHECK_THROWS_AS(tape.node(8), std::out_of_range);
+}
+
+TEST_CASE("Tape::node: an op with more than three inputs lists all of them", "[autodiff]") {
+  ad::Tape<double> tape;
+  std::vector<ad::Var<double>> rows;
+  for (int i = 0; i < 5; ++i) rows.push_back(tape.variable(Tensor<double>({1, 2}, double(i))));
+  ad::stack_rows(rows);
+  CHECK(tape.node(5).inputs == std::vector<std::size_t>{0, 1, 2, 3, 4});
+}

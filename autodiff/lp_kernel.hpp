@@ -17,7 +17,7 @@
 
 #include <cstddef>
 
-namespace nn {
+namespace ad {
 
 // The instruction sets the kernel has code for. Results differ between them by rounding only.
 enum class KernelIsa { generic, avx2, avx512 };
@@ -31,8 +31,8 @@ KernelIsa best_kernel_isa();                 // the widest supported one
 //   loss[q] = Σ_i r_iq^p                          (accumulated in double; not divided by p·m)
 //   grad[q] = (1/m)·Σ_i r_iq^(p-1)·X_i   [d]      (only when grad is not null)
 // Requires: m, d, k >= 1; n a positive multiple of k; p even and >= 2; loss has n entries and
-// grad, when given, n·d; isa supported. Checked by the caller (the tape op in nn/losses.hpp),
-// not here.
+// grad, when given, n·d; isa supported. Checked by the caller (the tape op in
+// autodiff/lp_regression.hpp), not here.
 template <typename T>
 void lp_regression_kernel(const T* x, std::size_t m, std::size_t d, const T* v, std::size_t n,
                           const T* y, std::size_t k, int p, double* loss, T* grad,
@@ -51,4 +51,4 @@ void lp_gram_kernel(const double* gram, const double* b, const double* s, std::s
                     std::size_t d, const T* v, std::size_t n, std::size_t k, double* loss, T* grad,
                     KernelIsa isa = best_kernel_isa());
 
-}  // namespace nn
+}  // namespace ad

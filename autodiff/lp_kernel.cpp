@@ -1,4 +1,4 @@
-#include "nn/lp_kernel.hpp"
+#include "autodiff/lp_kernel.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -12,7 +12,7 @@
 
 #define OVERPARAM_INLINE inline __attribute__((always_inline))
 
-namespace nn {
+namespace ad {
 
 namespace {
 
@@ -399,4 +399,4 @@ template void lp_gram_kernel(const double*, const double*, const double*, std::s
 template void lp_gram_kernel(const double*, const double*, const double*, std::size_t, std::size_t,
                              const double*, std::size_t, std::size_t, double*, double*, KernelIsa);
 
-}  // namespace nn
+}  // namespace ad
