@@ -8,7 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "experiments/cli/tape_command.hpp"
+#include "experiments/cli/commands.hpp"
+#include "experiments/tape/examples.hpp"
 
 using experiments::record_tape_example;
 using experiments::TapeGraph;

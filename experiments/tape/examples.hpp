@@ -1,4 +1,4 @@
-// `overparam tape`: record a small example on the tape and look at it.
+// The small examples of `overparam tape`: a recorded pass a student can look at.
 //
 // A student who has read tape.hpp should be able to *see* a recorded pass: which nodes the
 // forward created, in what order, with what shapes, and which inputs feed which op. This
@@ -58,8 +58,5 @@ const std::vector<std::string>& tape_example_names();
 // Records `name` on a fresh tape (double precision, fixed seed), runs backward from the loss.
 // Throws std::invalid_argument listing the valid names for an unknown one.
 TapeExample record_tape_example(const std::string& name);
-
-// `overparam tape`.
-int run_tape(int argc, char** argv);
 
 }  // namespace experiments
