@@ -1,4 +1,5 @@
 #include "experiments/figures/claims.hpp"
+#include "experiments/report/format.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -10,9 +11,7 @@ namespace experiments {
 namespace {
 
 std::string fmt(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3g", v);
-  return buf;
+  return format_number(v, "%.3g");
 }
 
 constexpr double infinity = std::numeric_limits<double>::infinity();

@@ -9,6 +9,7 @@
 #include "experiments/linear/records.hpp"
 #include "experiments/report/csv.hpp"
 #include "experiments/report/files.hpp"
+#include "experiments/report/format.hpp"
 #include "experiments/report/json.hpp"
 #include "experiments/report/plot.hpp"
 
@@ -17,9 +18,7 @@ namespace experiments {
 namespace {
 
 std::string fmt(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3g", v);
-  return buf;
+  return format_number(v, "%.3g");
 }
 
 // "depth 3, width 100" -> "depth-3-width-100"

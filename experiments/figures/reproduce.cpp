@@ -12,6 +12,7 @@
 #include "experiments/mnist/figure.hpp"
 #include "experiments/mnist/records.hpp"
 #include "experiments/report/files.hpp"
+#include "experiments/report/format.hpp"
 #include "experiments/report/interrupt.hpp"
 
 namespace experiments {
@@ -21,9 +22,7 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string fmt(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3g", v);
-  return buf;
+  return format_number(v, "%.3g");
 }
 
 // Copies the PNG a figure drew into the report's figures folder; returns its path relative to

@@ -8,6 +8,7 @@
 #include "experiments/mnist/records.hpp"
 #include "experiments/mnist/verdicts.hpp"
 #include "experiments/report/files.hpp"
+#include "experiments/report/format.hpp"
 #include "experiments/report/interrupt.hpp"
 
 namespace experiments {
@@ -15,9 +16,7 @@ namespace experiments {
 namespace {
 
 std::string fmt(double v, const char* format = "%.4g") {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, format, v);
-  return buf;
+  return format_number(v, format);
 }
 
 }  // namespace

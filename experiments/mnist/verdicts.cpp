@@ -1,4 +1,5 @@
 #include "experiments/mnist/verdicts.hpp"
+#include "experiments/report/format.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -10,9 +11,7 @@ namespace experiments {
 namespace {
 
 std::string fmt(double v, const char* format = "%.4g") {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, format, v);
-  return buf;
+  return format_number(v, format);
 }
 
 }  // namespace
