@@ -28,5 +28,6 @@ int run_mnist(int argc, char** argv);
 int run_mnist_figure(int argc, char** argv);
 int run_tape(int argc, char** argv);
 int run_theory(int argc, char** argv);
+int run_plot(int argc, char** argv);
 
 }  // namespace experiments

@@ -21,19 +21,6 @@ std::string fmt(double v) {
   return format_number(v, "%.3g");
 }
 
-// "depth 3, width 100" -> "depth-3-width-100"
-std::string slug(const std::string& label) {
-  std::string s;
-  for (char c : label) {
-    if (std::isalnum(static_cast<unsigned char>(c)))
-      s += char(std::tolower(c));
-    else if (!s.empty() && s.back() != '-')
-      s += '-';
-  }
-  while (!s.empty() && s.back() == '-') s.pop_back();
-  return s;
-}
-
 }  // namespace
 
 std::string curve_csv_name(const CurveResult& curve) {
