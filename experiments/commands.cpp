@@ -1,10 +1,10 @@
 #include "experiments/commands.hpp"
 
+#include "experiments/cli/theory_command.hpp"
 #include "experiments/figures.hpp"
 #include "experiments/linear.hpp"
 #include "experiments/mnist.hpp"
 #include "experiments/tape_command.hpp"
-#include "experiments/theory.hpp"
 
 #include <iostream>
 #include <string>
