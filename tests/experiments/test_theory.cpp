@@ -7,8 +7,10 @@
 #include <vector>
 
 #include "data_loaders/gas.hpp"
+#include "experiments/cli/commands.hpp"
 #include "experiments/linear/optimum.hpp"
-#include "experiments/theory.hpp"
+#include "experiments/theory/curl.hpp"
+#include "experiments/theory/toy.hpp"
 
 using experiments::AnnularSector;
 using experiments::LossField;
