@@ -24,7 +24,7 @@ int run_lsq(int argc, char** argv) {
       ("features", po::value(&o.features)->default_value(o.features), "features d")      //
       ("iterations", po::value(&o.iterations)->default_value(o.iterations), "GD steps")  //
       ("lr", po::value(&o.lr)->default_value(o.lr), "learning rate")                     //
-      ("noise", po::value(&o.noise)->default_value(o.noise), "std of the label noise")   //
+      ("noise", po::value(&o.noise)->default_value(o.noise, "0.1"), "std of the label noise")   //
       ("seed", po::value(&o.seed)->default_value(o.seed), "random seed")                 //
       ("print-every", po::value(&o.print_every)->default_value(o.print_every),
        "print the loss every K iterations")  //

@@ -120,8 +120,11 @@ void print_head(std::FILE* out, const std::vector<double>& v, std::size_t total)
 void print_explain(std::FILE* out, const ExplainStep& s) {
   const auto total = static_cast<std::size_t>(-1);
   std::fprintf(out, "iteration %zu   loss %.6e\n", s.iteration, s.loss);
-  std::fprintf(out, "  end-to-end matrix W = W_%zu ··· W_1       ||W||  = %.4e\n", s.depth,
-               s.w_norm);
+  if (s.depth == 1)  // a single layer is its own end-to-end matrix
+    std::fprintf(out, "  end-to-end matrix W = W_1               ||W||  = %.4e\n", s.w_norm);
+  else
+    std::fprintf(out, "  end-to-end matrix W = W_%zu ··· W_1       ||W||  = %.4e\n", s.depth,
+                 s.w_norm);
   std::fprintf(out, "  gradient G = dL/dW                     ||G||  = %.4e   G = ", s.g_norm);
   print_head(out, s.g_head, total);
   std::fprintf(out, "\n");
