@@ -1,5 +1,7 @@
 #include "autodiff/tape.hpp"
 
+#include <cmath>
+#include <cstdio>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -301,7 +303,25 @@ NodeInfo<T> Tape<T>::node(std::size_t i) const {
 }
 
 template <typename T>
-std::string Tape<T>::to_dot() const {
+std::string summarize(const Tensor<T>& t) {
+  char buf[32];
+  auto number = [&buf](double v) {
+    std::snprintf(buf, sizeof buf, "%.4g", v);
+    return std::string(buf);
+  };
+  if (t.size() == 1) return number(double(t[0]));
+  if (t.size() <= 4) {
+    std::string s = "[";
+    for (std::size_t i = 0; i < t.size(); ++i) s += (i ? ", " : "") + number(double(t[i]));
+    return s + "]";
+  }
+  double sum = 0;
+  for (std::size_t i = 0; i < t.size(); ++i) sum += double(t[i]) * double(t[i]);
+  return "|| || = " + number(std::sqrt(sum));
+}
+
+template <typename T>
+std::string Tape<T>::to_dot(bool values) const {
   std::ostringstream dot;
   dot << "digraph tape {\n"
       << "  rankdir=BT;\n"
@@ -310,7 +330,12 @@ std::string Tape<T>::to_dot() const {
     const NodeInfo<T> n = node(i);
     dot << "  n" << i << " [label=\"" << n.name;
     if (n.is_leaf() && n.name != n.op) dot << " (" << n.op << ")";
-    dot << "\\n" << n.shape().str() << "\"";
+    dot << "\\n" << n.shape().str();
+    if (values) {
+      dot << "\\nvalue " << summarize(*n.value);
+      if (n.grad != nullptr) dot << "\\ngrad " << summarize(*n.grad);
+    }
+    dot << "\"";
     if (n.parameter)
       dot << ", style=filled, fillcolor=\"#ffe9b3\"";
     else if (n.is_leaf())
@@ -330,5 +355,7 @@ template class Var<float>;
 template class Var<double>;
 template class Tape<float>;
 template class Tape<double>;
+template std::string summarize(const Tensor<float>&);
+template std::string summarize(const Tensor<double>&);
 
 }  // namespace ad

@@ -140,6 +140,12 @@ struct NodeInfo {
   const Shape& shape() const { return value->shape(); }
 };
 
+// A tensor in a few characters, for pictures and listings of a tape: a scalar as its value
+// ("0.8125"), up to four elements in full ("[1, -2, 0.5]"), more as the Frobenius norm
+// ("|| || = 3.162"); numbers with 4 significant digits.
+template <typename T>
+std::string summarize(const Tensor<T>& t);
+
 template <typename T>
 class Tape {
  public:
@@ -183,9 +189,10 @@ class Tape {
   NodeInfo<T> node(std::size_t i) const;
 
   // The recorded graph in Graphviz DOT, written from node(i): one box per node (op name and
-  // output shape), an edge from each input to its consumer. Render with
+  // output shape), an edge from each input to its consumer. With `values`, each box also shows
+  // the node's value and, after backward, its gradient (summarize()). Render with
   // `dot -Tpng tape.dot -o tape.png`.
-  std::string to_dot() const;
+  std::string to_dot(bool values = false) const;
 
  private:
   friend class Var<T>;

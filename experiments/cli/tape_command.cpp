@@ -71,7 +71,7 @@ std::string render_png(const std::string& dot_program, const std::string& dot_fi
   return "";
 }
 
-void print_listing(const TapeExample& ex, const TapeGraph& g) {
+void print_listing(const TapeExample& ex, const TapeGraph& g, bool values) {
   std::printf("example %s: %s\n", ex.name.c_str(), ex.description.c_str());
   std::printf("loss = %.10g\n\n", ex.loss);
   std::printf("the tape, in recording order (every input comes before its consumer):\n");
@@ -86,6 +86,9 @@ void print_listing(const TapeExample& ex, const TapeGraph& g) {
       inputs = "leaf: data, no gradient";
     std::printf("  n%-2d  %-24s %-14s %s\n", n.index, what.c_str(), n.shape.c_str(),
                 inputs.c_str());
+    if (values)
+      std::printf("       value %s%s%s\n", n.value.c_str(), n.grad.empty() ? "" : "   grad ",
+                  n.grad.c_str());
   }
   std::printf("\nbackward ran from n%zu (the loss) down to n0; parameter gradients:\n",
               g.nodes.empty() ? std::size_t{0} : g.nodes.size() - 1);
@@ -101,6 +104,7 @@ void print_listing(const TapeExample& ex, const TapeGraph& g) {
 
 int run_tape(int argc, char** argv) {
   std::string example = "linear", dot_file, png_file;
+  bool values = false;
   po::options_description flags(
       "overparam tape: record a small example on the tape, run backward, and write the\n"
       "recorded graph as Graphviz DOT (and PNG, when Graphviz's `dot` is installed)\n\n"
@@ -109,11 +113,14 @@ int run_tape(int argc, char** argv) {
       "  conv    conv2d + relu + max_pool2d + dense, softmax cross-entropy\n\n"
       "Prints the nodes (index, op, shape, inputs) and the parameter gradients.\n"
       "Exit status 3: the DOT file was written but the PNG could not be drawn.\n\n"
-      "Usage: overparam tape --example NAME --dot FILE [--png FILE]\n\nOptions");
+      "Usage: overparam tape --example NAME --dot FILE [--png FILE] [--values]\n\nOptions");
   flags.add_options()("help,h", "print this help")(
       "example", po::value(&example)->default_value(example), "mlp|linear|conv")(
       "dot", po::value(&dot_file), "write the graph here in Graphviz DOT (required)")(
-      "png", po::value(&png_file), "also render it here with `dot -Tpng`");
+      "png", po::value(&png_file), "also render it here with `dot -Tpng`")(
+      "values", po::bool_switch(&values),
+      "show each node's value and gradient (a scalar, up to 4 entries, or the norm) in the "
+      "listing and the picture");
   po::variables_map vm;
   if (const int stop = parse_flags("tape", argc, argv, flags, vm); stop >= 0) return stop;
   if (dot_file.empty()) {
@@ -128,11 +135,11 @@ int run_tape(int argc, char** argv) {
     return 2;
   }
   const TapeGraph& graph = ex.graph;
-  print_listing(ex, graph);
+  print_listing(ex, graph, values);
 
   const auto parent = std::filesystem::path(dot_file).parent_path();
   if (!parent.empty()) make_output_dir(parent.string());
-  write_file_atomic(dot_file, ex.dot);
+  write_file_atomic(dot_file, values ? ex.dot_values : ex.dot);
   std::printf("\nwrote %s (%zu nodes, %zu edges)\n", dot_file.c_str(), graph.nodes.size(),
               graph.edges.size());
   if (png_file.empty()) {

@@ -45,6 +45,8 @@ TapeGraph tape_graph(const ad::Tape<double>& tape) {
     n.shape = info.shape().str();
     n.leaf = info.is_leaf();
     n.parameter = info.parameter;
+    n.value = ad::summarize(*info.value);
+    if (info.grad != nullptr) n.grad = ad::summarize(*info.grad);
     for (std::size_t input : info.inputs) {
       n.inputs.push_back(int(input));
       g.edges.emplace_back(int(input), int(i));
@@ -64,6 +66,7 @@ TapeExample finish_example(std::string name, std::string description, ad::Tape<d
   ex.description = std::move(description);
   ex.loss = loss.value().item();
   ex.dot = tape.to_dot();
+  ex.dot_values = tape.to_dot(true);
   ex.graph = tape_graph(tape);
   for (const Param* p : params) {
     ex.gradients.push_back({p->name(), p->shape().str(), p->has_grad() ? norm(p->grad()) : 0.0});

@@ -32,6 +32,7 @@ struct TapeGraph {
     bool leaf = false;
     bool parameter = false;  // a param() leaf: backward adds into its gradient
     std::vector<int> inputs;
+    std::string value, grad;  // ad::summarize() of the value and the gradient ("" when none)
   };
   std::vector<Node> nodes;                 // by index
   std::vector<std::pair<int, int>> edges;  // (input, consumer)
@@ -42,7 +43,8 @@ struct TapeExample {
   std::string name;         // "mlp", "linear" or "conv"
   std::string description;  // one line for the student
   double loss = 0;
-  std::string dot;  // Tape::to_dot() after backward
+  std::string dot;         // Tape::to_dot() after backward
+  std::string dot_values;  // Tape::to_dot(true): with each node's value and gradient
   TapeGraph graph;  // the same nodes, read through Tape::node()
   // name, shape and Frobenius norm of each parameter's gradient
   struct Gradient {

@@ -40,7 +40,7 @@ struct QuadratureResult {
   bool converged = true;  // false: max_intervals reached before the tolerance
 };
 
-// ∫_lo^hi f by adaptive Gauss-Kronrod (7-point Gauss inside a 15-point Kronrod rule): the
+// ∫_lo^hi f by adaptive Gauss-Kronrod (Boost.Math's 7-point Gauss and 15-point Kronrod rules): the
 // interval with the largest error estimate |K15 - G7| is halved until the total estimate is at
 // most max(abs_tol, rel_tol · ∫|f|). Each interval's estimate is at least 50·eps·∫|f| over it,
 // so the reported error never claims more than double precision can deliver.

@@ -231,3 +231,20 @@ TEST_CASE("Tape::node: an op with more than three inputs lists all of them", "[a
   ad::stack_rows(rows);
   CHECK(tape.node(5).inputs == std::vector<std::size_t>{0, 1, 2, 3, 4});
 }
+
+TEST_CASE("tape: to_dot(true) shows each node's value and, after backward, its gradient",
+          "[autodiff]") {
+  ad::Tape<double> tape;
+  ad::Parameter<double> w(ad::Tensor<double>({2}, {3.0, -4.0}), "w");
+  auto y = ad::sum_squares(tape.param(w));  // 25, gradient 2w = [6, -8]
+  CHECK(ad::summarize(y.value()) == "25");
+  CHECK(ad::summarize(ad::Tensor<double>({6}, {3, 4, 0, 0, 0, 0})) == "|| || = 5");
+  const std::string before = tape.to_dot(true);
+  CHECK(before.find("value [3, -4]") != std::string::npos);
+  CHECK(before.find("grad") == std::string::npos);
+  tape.backward(y);
+  const std::string after = tape.to_dot(true);
+  CHECK(after.find("value 25") != std::string::npos);
+  CHECK(after.find("grad [6, -8]") != std::string::npos);
+  CHECK(tape.to_dot().find("value") == std::string::npos);  // the plain picture is unchanged
+}

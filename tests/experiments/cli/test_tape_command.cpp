@@ -132,3 +132,18 @@ TEST_CASE("tape command: writes the DOT file that to_dot() produced", "[experime
   CHECK(text.str() == record_tape_example("conv").dot);
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("tape command: --values lists each node's value and gradient", "[experiments][tape]") {
+  const std::string dir = temp_dir();
+  const std::string dot = dir + "/values.dot";
+  REQUIRE(run({"--example", "mlp", "--values", "--dot", dot}) == 0);
+  const std::string text = [&] {
+    std::ifstream in(dot);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }();
+  CHECK(text.find("\\nvalue ") != std::string::npos);
+  CHECK(text.find("\\ngrad ") != std::string::npos);
+  std::filesystem::remove_all(dir);
+}
