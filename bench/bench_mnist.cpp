@@ -1,7 +1,8 @@
 // One training step of the MNIST tutorial convnet (experiments/mnist.hpp), timed step by step:
 // the forward pass, the loss with its L2 term, backward and the Momentum update, exactly as
 // experiments::train_mnist runs them, but with the batches prepared beforehand, so that data
-// loading is not in the time. Prints the median milliseconds per step.
+// loading is not in the time. Prints the median milliseconds per step (wall time, and the CPU time
+// of all threads).
 //
 //   bench_mnist [--variant original|overparam] [--l2-on product|factors] [--steps N]
 //               [--warmup W] [--threads T] [--threading own|openblas] [--batch B] [--random]
@@ -30,6 +31,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <random>
 #include <string>
 #include <thread>
@@ -51,6 +53,15 @@ using Clock = std::chrono::steady_clock;
 double ms_since(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
+
+// CPU time of the whole process (all its threads), in milliseconds: on a machine that other
+// programs share, a steadier measure of the work than wall time.
+double cpu_ms() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return double(t.tv_sec) * 1e3 + double(t.tv_nsec) * 1e-6;
+}
+std::vector<double> step_cpu_ms;  // time_steps' CPU milliseconds per step
 
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
@@ -184,6 +195,7 @@ std::vector<double> time_steps(const Options& o) {
   for (std::size_t step = 0; step < total; ++step) {
     const Batch& batch = batches[step % batches.size()];
     const auto start = Clock::now();
+    const double cpu_start = cpu_ms();
     tape.clear();
     const ad::Var<float> logits = model.forward(tape.input(batch.images));
     const ad::Var<float> loss = ad::softmax_cross_entropy(logits, batch.labels) +
@@ -191,7 +203,10 @@ std::vector<double> time_steps(const Options& o) {
     opt.zero_grad();
     tape.backward(loss);
     opt.step();
-    if (step >= o.warmup) ms.push_back(ms_since(start));
+    if (step >= o.warmup) {
+      ms.push_back(ms_since(start));
+      step_cpu_ms.push_back(cpu_ms() - cpu_start);
+    }
   }
   return ms;
 }
@@ -315,6 +330,7 @@ int main(int argc, char** argv) {
                   : (o.variant + (o.variant == "overparam" ? ", l2 on " + o.l2_on : "")).c_str(),
               m, ms.size(), *std::min_element(ms.begin(), ms.end()),
               *std::max_element(ms.begin(), ms.end()), o.threads);
+  if (!step_cpu_ms.empty()) std::printf(", CPU %.2f ms per step", median(step_cpu_ms));
   if (o.gemms) std::printf(", %.2f G multiply-adds, %.1f GFLOP/s", macs / 1e9, 2 * macs / (m * 1e6));
   if (!o.gemms && o.variant == "original") {
     const Macs step = step_macs(o.batch);
