@@ -237,21 +237,45 @@ struct Grid {
 };
 
 // out(i, j) (+)= Σ_k Σ_l L[i][k] · in(k, l) · R[j][l] on vectors of `lanes` values (out = L · in ·
-// Rᵀ), through tmp [L.rows, R.cols, lanes]: first the rows, then the columns.
+// Rᵀ), in two passes through tmp [max(L.rows, L.cols), max(R.rows, R.cols), lanes]. The pass over
+// whole rows comes on the side where a row of entries is one contiguous run (the tile planes
+// xp and yp), where it combines the run at once instead of entry by entry: rows first (tmp =
+// L · in) when the input is such a plane, else columns first (tmp = in · Rᵀ).
 template <typename T, int W>
 OVERPARAM_INLINE void transform(const Sparse<T>& L, const Sparse<T>& R, Grid<const T> in,
                                 std::size_t lanes, T* tmp, Grid<T> out, bool add) {
   const T* src[max_alpha];
-  for (std::size_t i = 0; i < L.rows; ++i)
-    for (std::size_t l = 0; l < R.cols; ++l) {
-      for (std::size_t t = 0; t < L.count[i]; ++t) src[t] = in.at(L.index[i][t], l);
-      combine<T, W>(L.count[i], src, L.coef[i].data(), lanes, tmp + (i * R.cols + l) * lanes, false);
+  if (in.col == lanes) {
+    const std::size_t row = R.cols * lanes;  // tmp(i, l) = Σ_k L[i][k] in(k, l), a row at a time
+    for (std::size_t i = 0; i < L.rows; ++i) {
+      for (std::size_t t = 0; t < L.count[i]; ++t) src[t] = in.at(L.index[i][t], 0);
+      combine<T, W>(L.count[i], src, L.coef[i].data(), row, tmp + i * row, false);
     }
-  for (std::size_t i = 0; i < L.rows; ++i)
+    for (std::size_t i = 0; i < L.rows; ++i)  // out(i, j) (+)= Σ_l R[j][l] tmp(i, l)
+      for (std::size_t j = 0; j < R.rows; ++j) {
+        for (std::size_t t = 0; t < R.count[j]; ++t) src[t] = tmp + i * row + R.index[j][t] * lanes;
+        combine<T, W>(R.count[j], src, R.coef[j].data(), lanes, out.at(i, j), add);
+      }
+    return;
+  }
+  const std::size_t row = R.rows * lanes;  // tmp(k, j) = Σ_l R[j][l] in(k, l)
+  for (std::size_t k = 0; k < L.cols; ++k)
     for (std::size_t j = 0; j < R.rows; ++j) {
-      for (std::size_t t = 0; t < R.count[j]; ++t) src[t] = tmp + (i * R.cols + R.index[j][t]) * lanes;
-      combine<T, W>(R.count[j], src, R.coef[j].data(), lanes, out.at(i, j), add);
+      for (std::size_t t = 0; t < R.count[j]; ++t) src[t] = in.at(k, R.index[j][t]);
+      combine<T, W>(R.count[j], src, R.coef[j].data(), lanes, tmp + k * row + j * lanes, false);
     }
+  for (std::size_t i = 0; i < L.rows; ++i) {  // out(i, j) (+)= Σ_k L[i][k] tmp(k, j)
+    for (std::size_t t = 0; t < L.count[i]; ++t) src[t] = tmp + L.index[i][t] * row;
+    if (out.col == lanes) {
+      combine<T, W>(L.count[i], src, L.coef[i].data(), row, out.at(i, 0), add);
+      continue;
+    }
+    for (std::size_t j = 0; j < R.rows; ++j) {
+      const T* shifted[max_alpha];
+      for (std::size_t t = 0; t < L.count[i]; ++t) shifted[t] = src[t] + j * lanes;
+      combine<T, W>(L.count[i], shifted, L.coef[i].data(), lanes, out.at(i, j), add);
+    }
+  }
 }
 
 // ---- the layout of one convolution --------------------------------------------------------

@@ -84,8 +84,8 @@ m_floor=$(median "${floor[@]}")
 m_im2col=$(median "${im2col[@]}")
 echo "  original, every convolution by im2col: $m_im2col ms (rounds: ${im2col[*]})"
 echo "  bare sgemm calls of one original im2col step: $m_floor ms (rounds: ${floor[*]})"
-# GFLOP/s = 2 · multiply-adds / time
-gflops() { awk -v m="$1" -v t="$2" 'BEGIN { printf "%.1f", 2 * m / t }'; }
+# GFLOP/s = 2 · multiply-adds / time: 2000 · G / ms
+gflops() { awk -v m="$1" -v t="$2" 'BEGIN { printf "%.1f", 2000 * m / t }'; }  # G, ms
 echo "multiply-adds of one original step, and the GFLOP/s they make at the median:"
 echo "  conv as conv2d picks (automatic): ${macs[automatic]}," \
   "$(gflops "${macs[automatic]%% G*}" "${m_ours[original]}") GFLOP/s"
