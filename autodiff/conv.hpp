@@ -73,7 +73,7 @@ ConvAlgorithm conv_algorithm();
 // "automatic", "im2col" or "fast".
 const char* to_string(ConvAlgorithm algorithm);
 // The algorithm conv2d would use, under the current setting, for x[N,C,H,W] ⋆ w[O,C,KH,KW] with
-// these options: im2col or fast, never automatic. Requires shapes conv2d accepts.
+// this stride: im2col or fast, never automatic. Requires shapes conv2d accepts.
 ConvAlgorithm conv_algorithm_for(const Shape& x, const Shape& w, std::size_t stride);
 
 struct Conv2dOptions {
