@@ -1,12 +1,14 @@
 #include "autodiff/conv.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "autodiff/blas.hpp"
+#include "autodiff/winograd.hpp"
 
 namespace ad {
 
@@ -26,6 +28,34 @@ WindowAxis window_axis(std::size_t in, std::size_t kernel, std::size_t stride, P
 }
 
 namespace {
+std::atomic<ConvAlgorithm> algorithm_setting{ConvAlgorithm::automatic};
+}  // namespace
+
+void set_conv_algorithm(ConvAlgorithm algorithm) { algorithm_setting = algorithm; }
+ConvAlgorithm conv_algorithm() { return algorithm_setting; }
+
+const char* to_string(ConvAlgorithm algorithm) {
+  switch (algorithm) {
+    case ConvAlgorithm::im2col:
+      return "im2col";
+    case ConvAlgorithm::fast:
+      return "fast";
+    case ConvAlgorithm::automatic:
+      break;
+  }
+  return "automatic";
+}
+
+ConvAlgorithm conv_algorithm_for(const Shape& x, const Shape& w, std::size_t stride) {
+  const ConvAlgorithm setting = conv_algorithm();
+  if (setting == ConvAlgorithm::im2col || !winograd::covers(w[2], w[3], stride))
+    return ConvAlgorithm::im2col;
+  if (setting == ConvAlgorithm::automatic && x[1] < conv_fast_min_channels)
+    return ConvAlgorithm::im2col;
+  return ConvAlgorithm::fast;
+}
+
+namespace {
 
 // The sizes of one convolution, shared by its forward and backward.
 struct Geometry {
@@ -36,6 +66,9 @@ struct Geometry {
   std::size_t image() const { return c * h * w; }
   std::size_t patch() const { return c * kh * kw; }  // rows of cols: one receptive field
   std::size_t pixels() const { return oh * ow; }     // columns of cols: one per output pixel
+  winograd::ConvShape winograd() const {
+    return {n, c, h, w, o, kh, kw, oh, ow, pad_top, pad_left};
+  }
 };
 
 Geometry geometry(const Shape& xs, const Shape& ws, const Shape* bs, Conv2dOptions options) {
@@ -199,6 +232,41 @@ void col2im_add(const Geometry& g, T* cols, T* dx) {
   }
 }
 
+// db[o] += the sum of dy[N,O,OH,OW] over n and pixels.
+template <typename T>
+void add_bias_grad(const Geometry& g, const T* dy, T* db) {
+  // sums[N·O] = dy[N·O, OH·OW] · 1: every channel plane of every image summed by one gemv.
+  const std::size_t pixels = g.pixels();
+  const Tensor<T> ones({pixels}, T{1});
+  auto sums = Tensor<T>::uninitialized({g.n * g.o});
+  blas::gemv(Transpose::no, g.n * g.o, pixels, T{1}, dy, ones.data(), T{0}, sums.data());
+  for (std::size_t n = 0; n < g.n; ++n)
+    for (std::size_t o = 0; o < g.o; ++o) db[o] += sums[n * g.o + o];
+}
+
+// The fast path: forward and backward by winograd.hpp, the bias gradient as for im2col.
+template <typename T>
+Var<T> conv2d_winograd(Var<T> x, Var<T> w, const Var<T>* bias, const Geometry& g) {
+  // x[N,C,H,W] ⋆ w[O,C,KH,KW] + b[O] -> y[N,O,OH,OW]
+  auto y = Tensor<T>::uninitialized({g.n, g.o, g.oh, g.ow});
+  winograd::forward(g.winograd(), x.value().data(), w.value().data(),
+                    bias ? bias->value().data() : nullptr, y.data());
+  const bool has_bias = bias != nullptr;
+  const Var<T> b = has_bias ? *bias : Var<T>();
+  auto backward = [x, w, b, has_bias, g](const Tensor<T>& dy) {
+    const bool want_dx = x.requires_grad(), want_dw = w.requires_grad();
+    T beta = T{0};
+    T* dw = want_dw ? w.grad_accumulator(beta).data() : nullptr;
+    if (want_dx || want_dw) {
+      winograd::backward(g.winograd(), x.value().data(), w.value().data(), dy.data(),
+                         want_dx ? x.grad_accumulator().data() : nullptr, dw, beta);
+    }
+    if (has_bias && b.requires_grad()) add_bias_grad(g, dy.data(), b.grad_accumulator().data());
+  };
+  if (bias) return x.tape().record("conv2d", std::move(y), {x, w, b}, std::move(backward));
+  return x.tape().record("conv2d", std::move(y), {x, w}, std::move(backward));
+}
+
 // The images of a batch are independent: each image n is one product W · cols_n, which is
 // exactly its slice of the NCHW output, so nothing is transposed, and cols stays small enough
 // for the cache (800 x 196 floats for MNIST's second layer) while each gemm is still large
@@ -212,6 +280,8 @@ template <typename T>
 Var<T> conv2d_impl(Var<T> x, Var<T> w, const Var<T>* bias, Conv2dOptions options) {
   // x[N,C,H,W] ⋆ w[O,C,KH,KW] + b[O] -> y[N,O,OH,OW]
   const Geometry g = geometry(x.shape(), w.shape(), bias ? &bias->shape() : nullptr, options);
+  if (conv_algorithm_for(x.shape(), w.shape(), g.stride) == ConvAlgorithm::fast)
+    return conv2d_winograd(x, w, bias, g);
   const std::size_t patch = g.patch(), pixels = g.pixels();
   const T* X = x.value().data();
   const T* W = w.value().data();
@@ -278,15 +348,7 @@ Var<T> conv2d_impl(Var<T> x, Var<T> w, const Var<T>* bias, Conv2dOptions options
           blas::axpy(g.o * patch, T{1}, partial, dw);
       }
     }
-    if (has_bias && b.requires_grad()) {  // db[o] += sum over n and pixels of dy[n,o,:,:]
-      // sums[N·O] = dy[N·O, OH·OW] · 1: every channel plane of every image summed by one gemv.
-      const Tensor<T> ones({pixels}, T{1});
-      auto sums = Tensor<T>::uninitialized({g.n * g.o});
-      blas::gemv(Transpose::no, g.n * g.o, pixels, T{1}, dy.data(), ones.data(), T{0}, sums.data());
-      Tensor<T>& db = b.grad_accumulator();
-      for (std::size_t n = 0; n < g.n; ++n)
-        for (std::size_t o = 0; o < g.o; ++o) db[o] += sums[n * g.o + o];
-    }
+    if (has_bias && b.requires_grad()) add_bias_grad(g, dy.data(), b.grad_accumulator().data());
   };
   if (bias) return x.tape().record("conv2d", std::move(y), {x, w, b}, std::move(backward));
   return x.tape().record("conv2d", std::move(y), {x, w}, std::move(backward));

@@ -1,4 +1,6 @@
-// 2-D convolution on the tape, as a matrix product (im2col + one BLAS gemm per image).
+// 2-D convolution on the tape, as matrix products: im2col + one BLAS gemm per image, or, for
+// stride 1 and small kernels, Winograd's minimal filtering (autodiff/winograd.hpp), which needs
+// several times fewer multiply-adds (ConvAlgorithm below).
 //
 // Images are NCHW: x[N,C,H,W] holds N images of C channels, each an H×W plane, row-major.
 // Kernels are OIHW: w[O,C,KH,KW] holds one C×KH×KW filter per output channel. Like every deep
@@ -17,6 +19,12 @@
 // running single-threaded gemms. Values and gradients are the same, to the bit, on any number of
 // threads.
 //
+// The fast path, Winograd F(4x4, KHxKW) (winograd.hpp), computes the same convolution with fewer
+// multiply-adds, forward and both gradients, as one GEMM over channels per tile position: for a
+// 5x5 kernel 6.25x fewer in the products where the tiles fit the image, 4.8x on 14x14 images
+// (4x4 tiles of 4x4 outputs overhang by two rows and columns), plus the tiles' transforms. Its
+// results differ from im2col's by rounding only, within the bound stated in winograd.hpp.
+//
 // Padding follows TensorFlow (tf.nn.conv2d, and max_pool2d in pool.hpp):
 //   valid  no padding: OH = floor((H - KH) / stride) + 1; requires KH <= H.
 //   same   OH = ceil(H / stride), padding the input with zeros as needed: the total padding is
@@ -26,6 +34,7 @@
 
 #include <cstddef>
 
+#include "autodiff/shape.hpp"
 #include "autodiff/tape.hpp"
 
 namespace ad {
@@ -45,6 +54,27 @@ struct WindowAxis {
 // TensorFlow's rule (see above). `valid` with kernel > in gives out = 0; callers reject that.
 // Requires: stride >= 1.
 WindowAxis window_axis(std::size_t in, std::size_t kernel, std::size_t stride, Padding padding);
+
+// Which algorithm conv2d uses; one setting for the whole library, read when a conv2d is recorded
+// (its backward uses the same).
+//   automatic  the default: Winograd where it covers the shape (stride 1, 2 <= KH, KW <= 5) and
+//              x has at least conv_fast_min_channels input channels; im2col elsewhere. A layer
+//              of few input channels (MNIST's first, C = 1) makes products of inner size C,
+//              where the transforms cost more than they save: im2col is faster there
+//              (docs/PERFORMANCE.md).
+//   im2col     im2col everywhere: the reference.
+//   fast       Winograd wherever it covers the shape, whatever C; im2col elsewhere.
+enum class ConvAlgorithm { automatic, im2col, fast };
+inline constexpr std::size_t conv_fast_min_channels = 4;
+// Sets the algorithm of the conv2d calls recorded from now on (on any thread); not meant to be
+// changed while another thread records a conv2d.
+void set_conv_algorithm(ConvAlgorithm algorithm);
+ConvAlgorithm conv_algorithm();
+// "automatic", "im2col" or "fast".
+const char* to_string(ConvAlgorithm algorithm);
+// The algorithm conv2d would use, under the current setting, for x[N,C,H,W] ⋆ w[O,C,KH,KW] with
+// this stride: im2col or fast, never automatic. Requires shapes conv2d accepts.
+ConvAlgorithm conv_algorithm_for(const Shape& x, const Shape& w, std::size_t stride);
 
 struct Conv2dOptions {
   std::size_t stride = 1;  // the same along rows and columns

@@ -1,11 +1,21 @@
 // One training step of the MNIST tutorial convnet (experiments/mnist/model.hpp), timed step by step:
 // the forward pass, the loss with its L2 term, backward and the Momentum update, exactly as
 // experiments::train_mnist runs them, but with the batches prepared beforehand, so that data
-// loading is not in the time. Prints the median milliseconds per step.
+// loading is not in the time. Prints the median milliseconds per step (wall time, and the CPU time
+// of all threads).
 //
 //   bench_mnist [--variant original|overparam] [--l2-on product|factors] [--steps N]
 //               [--warmup W] [--threads T] [--threading own|openblas] [--batch B] [--random]
+//               [--conv automatic|im2col|fast]
 //   bench_mnist --gemms [--steps N] [--threads T] [--threading own|openblas] [--batch B]
+//   bench_mnist --losses N [--variant ...] [--l2-on ...] [--conv ...] [--threads T]
+//
+// --conv sets ad::set_conv_algorithm (conv.hpp): the convolutions by im2col, by Winograd where
+// it covers them (fast), or as conv2d picks (automatic, the default). For the original model
+// the line also gives the multiply-adds of one step on that path (the products, and the
+// Winograd tiles' transforms) and the GFLOP/s they make at the median time. --losses N instead
+// trains N steps (experiments::train_mnist, MNIST's files required) and prints each step's batch
+// loss, one per line (bench/mnist_conv_curves.sh compares the paths' curves).
 //
 // Threads as `overparam mnist` runs them: T threads of our own (ad::blas::Threading::own),
 // OpenBLAS on one; --threading openblas lets OpenBLAS thread its calls instead (the
@@ -21,6 +31,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <random>
 #include <string>
 #include <thread>
@@ -29,6 +40,8 @@
 #include <cblas.h>
 
 #include "autodiff/autodiff.hpp"
+#include "autodiff/conv.hpp"
+#include "autodiff/winograd.hpp"
 #include "data_loaders/mnist.hpp"
 #include "experiments/mnist/model.hpp"
 #include "optim/momentum.hpp"
@@ -40,6 +53,15 @@ using Clock = std::chrono::steady_clock;
 double ms_since(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
+
+// CPU time of the whole process (all its threads), in milliseconds: on a machine that other
+// programs share, a steadier measure of the work than wall time.
+double cpu_ms() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return double(t.tv_sec) * 1e3 + double(t.tv_nsec) * 1e-6;
+}
+std::vector<double> step_cpu_ms;  // time_steps' CPU milliseconds per step
 
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
@@ -57,13 +79,16 @@ struct Options {
   std::string threading = "own";  // ad::blas::Threading: own|openblas
   bool random = false;
   bool gemms = false;
+  ad::ConvAlgorithm conv = ad::ConvAlgorithm::automatic;
+  std::size_t losses = 0;  // --losses N: train N steps and print the batch losses
 };
 
 [[noreturn]] void usage(const char* why) {
   std::fprintf(stderr,
                "bench_mnist: %s\nusage: bench_mnist [--variant original|overparam] "
                "[--l2-on product|factors] [--steps N] [--warmup W] [--threads T] "
-               "[--threading own|openblas] [--batch B] [--random] | --gemms\n",
+               "[--threading own|openblas] [--batch B] [--random] [--conv automatic|im2col|fast] "
+               "| --gemms | --losses N\n",
                why);
   std::exit(2);
 }
@@ -94,6 +119,19 @@ Options parse(int argc, char** argv) {
       o.random = true;
     else if (flag == "--gemms")
       o.gemms = true;
+    else if (flag == "--losses")
+      o.losses = std::stoul(value());
+    else if (flag == "--conv") {
+      const std::string v = value();
+      if (v == "automatic")
+        o.conv = ad::ConvAlgorithm::automatic;
+      else if (v == "im2col")
+        o.conv = ad::ConvAlgorithm::im2col;
+      else if (v == "fast")
+        o.conv = ad::ConvAlgorithm::fast;
+      else
+        usage("--conv is automatic, im2col or fast");
+    }
     else
       usage(("unknown flag " + flag).c_str());
   }
@@ -157,6 +195,7 @@ std::vector<double> time_steps(const Options& o) {
   for (std::size_t step = 0; step < total; ++step) {
     const Batch& batch = batches[step % batches.size()];
     const auto start = Clock::now();
+    const double cpu_start = cpu_ms();
     tape.clear();
     const ad::Var<float> logits = model.forward(tape.input(batch.images));
     const ad::Var<float> loss = ad::softmax_cross_entropy(logits, batch.labels) +
@@ -164,7 +203,10 @@ std::vector<double> time_steps(const Options& o) {
     opt.zero_grad();
     tape.backward(loss);
     opt.step();
-    if (step >= o.warmup) ms.push_back(ms_since(start));
+    if (step >= o.warmup) {
+      ms.push_back(ms_since(start));
+      step_cpu_ms.push_back(cpu_ms() - cpu_start);
+    }
   }
   return ms;
 }
@@ -228,12 +270,53 @@ std::vector<double> time_gemms(const Options& o) {
   return ms;
 }
 
+// ---- multiply-adds of one original step ---------------------------------------------------
+
+struct Macs {
+  double products = 0, transforms = 0;
+};
+
+// One convolution's forward and backward (dx when asked) on the path conv2d takes for it.
+Macs conv_macs(std::size_t batch, std::size_t c, std::size_t hw, std::size_t o, bool dx) {
+  const ad::Shape xs{batch, c, hw, hw}, ws{o, c, 5, 5};
+  if (ad::conv_algorithm_for(xs, ws, 1) == ad::ConvAlgorithm::im2col)
+    return {double(batch) * double(o * c * 25 * hw * hw) * (dx ? 3 : 2), 0};
+  const ad::winograd::ConvShape s{batch, c, hw, hw, o, 5, 5, hw, hw, 2, 2};
+  const ad::winograd::Cost f = ad::winograd::forward_cost(s),
+                           b = ad::winograd::backward_cost(s, dx, true);
+  return {f.gemm + b.gemm, f.transforms + b.transforms};
+}
+
+// The original model's step at batch B: conv1 forward and dW, conv2 forward, dW and dx, on
+// their paths; fc1's and fc2's three products each.
+Macs step_macs(std::size_t batch) {
+  const Macs c1 = conv_macs(batch, 1, 28, 32, false), c2 = conv_macs(batch, 32, 14, 64, true);
+  return {c1.products + c2.products + 3.0 * double(batch) * (3136 * 512 + 512 * 10),
+          c1.transforms + c2.transforms};
+}
+
+// --losses: N steps of experiments::train_mnist, each step's batch loss on a line.
+int print_losses(const Options& o) {
+  experiments::MnistConfig config;
+  config.variant = o.variant;
+  config.l2_on = o.l2_on;
+  config.steps = o.losses;
+  config.batch_size = o.batch;
+  config.eval_every = 0;
+  const data::Mnist mnist = data::load_mnist(std::string(OVERPARAM_SOURCE_DIR) + "/data/mnist");
+  const experiments::MnistResult r = experiments::train_mnist(mnist, config);
+  for (double loss : r.batch_loss) std::printf("%.9g\n", loss);
+  return r.diverged ? 1 : 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   const Options o = parse(argc, argv);
   ad::blas::set_num_threads(
       o.threads, o.threading == "own" ? ad::blas::Threading::own : ad::blas::Threading::openblas);
+  ad::set_conv_algorithm(o.conv);
+  if (o.losses > 0) return print_losses(o);
   const std::vector<double> ms = o.gemms ? time_gemms(o) : time_steps(o);
   // Multiply-adds of the GEMMs of one original step at batch B: conv1 forward and dW
   // (2 · 32·25·784 per image), conv2 forward, dW and dx (3 · 64·800·196), fc1's three products
@@ -247,7 +330,16 @@ int main(int argc, char** argv) {
                   : (o.variant + (o.variant == "overparam" ? ", l2 on " + o.l2_on : "")).c_str(),
               m, ms.size(), *std::min_element(ms.begin(), ms.end()),
               *std::max_element(ms.begin(), ms.end()), o.threads);
-  if (o.gemms) std::printf(", %.1f GFLOP/s", 2 * macs / (m * 1e6));
+  if (!step_cpu_ms.empty()) std::printf(", CPU %.2f ms per step", median(step_cpu_ms));
+  if (o.gemms) std::printf(", %.2f G multiply-adds, %.1f GFLOP/s", macs / 1e9, 2 * macs / (m * 1e6));
+  if (!o.gemms && o.variant == "original") {
+    const Macs step = step_macs(o.batch);
+    std::printf(", conv %s: %.2f G multiply-adds (%.2f G in products, %.2f G in transforms), "
+                "%.1f GFLOP/s",
+                ad::to_string(o.conv), (step.products + step.transforms) / 1e9,
+                step.products / 1e9, step.transforms / 1e9,
+                2 * (step.products + step.transforms) / (m * 1e6));
+  }
   // OPENBLAS_CORETYPE, when set, overrides OpenBLAS's own choice of kernels for this CPU.
   std::printf(", OpenBLAS %s kernels\n", openblas_get_corename());
   return 0;
