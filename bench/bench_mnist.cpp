@@ -44,6 +44,7 @@
 #include "autodiff/winograd.hpp"
 #include "data_loaders/mnist.hpp"
 #include "experiments/mnist/model.hpp"
+#include "experiments/mnist/train.hpp"
 #include "optim/momentum.hpp"
 
 namespace {
@@ -298,8 +299,9 @@ Macs step_macs(std::size_t batch) {
 // --losses: N steps of experiments::train_mnist, each step's batch loss on a line.
 int print_losses(const Options& o) {
   experiments::MnistConfig config;
-  config.variant = o.variant;
-  config.l2_on = o.l2_on;
+  config.variant = experiments::parse_mnist_variant(o.variant);
+  config.l2_on = experiments::parse_l2_on(o.l2_on);
+  config.conv = o.conv;
   config.steps = o.losses;
   config.batch_size = o.batch;
   config.eval_every = 0;

@@ -135,6 +135,12 @@ DType parse_dtype(const std::string& name) {
   throw std::invalid_argument("--dtype must be float64 or float32, not '" + name + "'");
 }
 
+ad::ConvAlgorithm parse_conv(const std::string& name) {
+  for (auto a : {ad::ConvAlgorithm::automatic, ad::ConvAlgorithm::im2col, ad::ConvAlgorithm::fast})
+    if (name == ad::to_string(a)) return a;
+  throw std::invalid_argument("--conv must be automatic, im2col or fast, not '" + name + "'");
+}
+
 void check_range(const std::string& flag, std::size_t value, std::size_t lo, std::size_t hi) {
   if (value < lo || value > hi)
     throw std::invalid_argument(flag + " must be between " + std::to_string(lo) + " and " +

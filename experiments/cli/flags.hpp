@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "autodiff/conv.hpp"
 #include "experiments/linear/trainer.hpp"
 #include "optim/factory.hpp"
 
@@ -32,6 +33,8 @@ std::vector<double> parse_rates(const std::string& flag, const std::string& text
 optim::OptimizerKind parse_optimizer(const std::string& name);
 // float64|float32.
 DType parse_dtype(const std::string& name);
+// automatic|im2col|fast.
+ad::ConvAlgorithm parse_conv(const std::string& name);
 // "FLAG must be between LO and HI, got VALUE".
 void check_range(const std::string& flag, std::size_t value, std::size_t lo, std::size_t hi);
 // "FLAG must be a positive number, got VALUE" for <= 0, NaN and infinity.

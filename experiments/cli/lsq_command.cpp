@@ -18,14 +18,14 @@ int run_lsq(int argc, char** argv) {
   po::options_description flags(
       "overparam lsq: least squares by gradient descent on a synthetic problem\n\n"
       "Usage: overparam lsq [OPTIONS]\n\nOptions");
-  flags.add_options()                                                                    //
-      ("help,h", "print this help")                                                      //
-      ("rows", po::value(&o.rows)->default_value(o.rows), "examples m")                  //
-      ("features", po::value(&o.features)->default_value(o.features), "features d")      //
-      ("iterations", po::value(&o.iterations)->default_value(o.iterations), "GD steps")  //
-      ("lr", po::value(&o.lr)->default_value(o.lr), "learning rate")                     //
-      ("noise", po::value(&o.noise)->default_value(o.noise, "0.1"), "std of the label noise")   //
-      ("seed", po::value(&o.seed)->default_value(o.seed), "random seed")                 //
+  flags.add_options()                                                                          //
+      ("help,h", "print this help")                                                            //
+      ("rows", po::value(&o.rows)->default_value(o.rows), "examples m")                        //
+      ("features", po::value(&o.features)->default_value(o.features), "features d")            //
+      ("iterations", po::value(&o.iterations)->default_value(o.iterations), "GD steps")        //
+      ("lr", po::value(&o.lr)->default_value(o.lr), "learning rate")                           //
+      ("noise", po::value(&o.noise)->default_value(o.noise, "0.1"), "std of the label noise")  //
+      ("seed", po::value(&o.seed)->default_value(o.seed), "random seed")                       //
       ("print-every", po::value(&o.print_every)->default_value(o.print_every),
        "print the loss every K iterations")  //
       ("dtype", po::value(&dtype)->default_value(dtype), "float64 or float32");

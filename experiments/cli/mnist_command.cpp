@@ -23,6 +23,7 @@ int run_mnist(int argc, char** argv) {
   std::string out, mnist_dir = default_mnist_dir();
   std::size_t validation_size = 5000;
   int threads = 0;
+  std::string conv = "automatic";
   bool no_plot = false, no_progress = false;
 
   po::options_description flags(
@@ -41,7 +42,10 @@ int run_mnist(int argc, char** argv) {
       "eval-every", po::value(&c.eval_every)->default_value(c.eval_every),
       "validation and test error every K steps, and at the end (0: at the end only)")(
       "seed", po::value(&c.seed)->default_value(c.seed), "seed of the weights and dropout masks")(
-      "threads", po::value(&threads)->default_value(0), "threads (0: one per core)")(
+      "conv", po::value(&conv)->default_value(conv),
+      "how the convolutions compute: automatic (Winograd where it has fewer multiply-adds, "
+      "im2col elsewhere), im2col or fast")("threads", po::value(&threads)->default_value(0),
+                                           "threads (0: one per core)")(
       "mnist-dir", po::value(&mnist_dir)->default_value(mnist_dir),
       "folder with the four MNIST files (scripts/fetch-mnist.sh puts them in data/mnist)")(
       "validation-size", po::value(&validation_size)->default_value(validation_size),
@@ -59,6 +63,7 @@ int run_mnist(int argc, char** argv) {
     if (threads < 0) throw std::invalid_argument("--threads must be >= 0");
     c.variant = parse_mnist_variant(variant);
     c.l2_on = parse_l2_on(l2_on);
+    c.conv = parse_conv(conv);
     validate_mnist_config(c);
   } catch (const std::invalid_argument& e) {
     std::cerr << "overparam mnist: " << e.what() << "\n";

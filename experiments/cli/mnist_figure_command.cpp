@@ -19,6 +19,7 @@ int run_mnist_figure(int argc, char** argv) {
   std::string out, mnist_dir = default_mnist_dir(), l2_on = "product";
   bool quick = false, no_plot = false, no_progress = false;
   int threads = 0;
+  std::string conv = "automatic";
   std::size_t steps = 0, validation_size = 5000;
   po::options_description flags(
       "overparam mnist-figure: the paper's last figure. Trains the MNIST tutorial convnet and\n"
@@ -31,6 +32,9 @@ int run_mnist_figure(int argc, char** argv) {
       "steps", po::value(&steps)->default_value(0), "steps per variant (0: 10 epochs, 8593)")(
       "l2-on", po::value(&l2_on)->default_value(l2_on), "product|factors (see 'overparam mnist')")(
       "threads", po::value(&threads)->default_value(0), "threads (0: one per core)")(
+      "conv", po::value(&conv)->default_value(conv),
+      "how the convolutions compute: automatic (Winograd where it has fewer multiply-adds, "
+      "im2col elsewhere), im2col or fast")(
       "mnist-dir", po::value(&mnist_dir)->default_value(mnist_dir),
       "folder with the four MNIST files (scripts/fetch-mnist.sh)")(
       "validation-size", po::value(&validation_size)->default_value(validation_size),
@@ -49,6 +53,7 @@ int run_mnist_figure(int argc, char** argv) {
   try {
     if (threads < 0) throw std::invalid_argument("--threads must be >= 0");
     base.l2_on = parse_l2_on(l2_on);
+    base.conv = parse_conv(conv);
     validate_mnist_config(base);
   } catch (const std::invalid_argument& e) {
     std::cerr << "overparam mnist-figure: " << e.what() << "\n";

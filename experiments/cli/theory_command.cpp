@@ -79,7 +79,8 @@ int run_curl(int argc, char** argv) {
   data::Dataset ds = data::load_gas(data_path, gas);
   data::normalize(ds, data::parse_normalization(normalization));
   const Optimum opt = lp_optimum(ds.x, ds.y, ds.rows, ds.features, p);
-  const double w_norm = std::sqrt(std::inner_product(opt.w.begin(), opt.w.end(), opt.w.begin(), 0.0));
+  const double w_norm =
+      std::sqrt(std::inner_product(opt.w.begin(), opt.w.end(), opt.w.begin(), 0.0));
   if (!(w_norm > 0)) throw std::runtime_error("the optimum W* is 0: no direction to span a plane");
   const Plane plane = plane_through(opt.w, seed);
   const LossField loss = lp_regression_field(ds.x, ds.y, ds.rows, ds.features, p);

@@ -39,6 +39,7 @@ Json mnist_result_json(const MnistConfig& c, const MnistResult& r, const std::st
   settings["l2_on"] = to_string(c.l2_on);
   settings["eval_every"] = c.eval_every;
   settings["seed"] = c.seed;
+  settings["conv"] = ad::to_string(c.conv);
   settings["threads"] = threads;
   settings["mnist_dir"] = mnist_dir;
   settings["weight_decay"] = mnist_weight_decay;

@@ -93,6 +93,7 @@ MnistResult train_mnist(const data::Mnist& mnist, const MnistConfig& c) {
   const L2On l2_on = c.l2_on;
   const std::size_t steps = mnist_steps(c, train.count);
 
+  ad::set_conv_algorithm(c.conv);  // read by every conv2d recorded below
   MnistModel model(variant, c.seed);
   model.train();
   optim::Momentum<float> opt(model.net().parameters(),
@@ -118,10 +119,6 @@ MnistResult train_mnist(const data::Mnist& mnist, const MnistConfig& c) {
   ad::Tensor<float> x;
   std::vector<int> labels(c.batch_size);
   for (std::size_t step = 0; step < steps; ++step) {
-    if (interrupted()) {  // Ctrl-C or SIGTERM: keep the steps done, skip the final evaluation
-      result.interrupted = true;
-      break;
-    }
     const auto start = std::chrono::steady_clock::now();
     // The tutorial's batches: in order, wrapping around before the last partial batch.
     const std::size_t offset = (step * c.batch_size) % (train.count - c.batch_size);
@@ -156,6 +153,12 @@ MnistResult train_mnist(const data::Mnist& mnist, const MnistConfig& c) {
       if (c.verbose)
         say("step %zu: batch loss %.4f, validation error %.2f%%, test error %.2f%%\n", e.step,
             value, e.validation_error, e.test_error);
+    }
+    // Ctrl-C or SIGTERM: keep the steps done (at least this one, so that a signal that came
+    // during the set-up still leaves a step to look at) and skip the final evaluation.
+    if (interrupted() && step + 1 < steps) {
+      result.interrupted = true;
+      break;
     }
   }
   progress.finish();

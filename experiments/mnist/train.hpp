@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "autodiff/conv.hpp"
 #include "data_loaders/mnist.hpp"
 #include "experiments/mnist/model.hpp"
 
@@ -21,6 +22,7 @@ struct MnistConfig {
   std::size_t eval_every = 1000;  // validation and test error every K steps (0: at the end only)
   std::size_t eval_batch = 500;   // images per forward pass when evaluating
   std::uint64_t seed = mnist_default_seed;
+  ad::ConvAlgorithm conv = ad::ConvAlgorithm::automatic;  // how conv2d computes (--conv)
   bool progress = false;  // a progress line on a terminal
   bool verbose = false;   // a line on stdout at each evaluation
   std::string progress_label = "mnist";
