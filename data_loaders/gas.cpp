@@ -38,11 +38,43 @@ std::string to_string(Normalization normalization) {
 
 namespace {
 
-// A token as it appears in an error message: quoted, and cut short if it is long.
+// A token as it appears in an error message: quoted, cut short if it is long, and printable:
+// a byte outside printable ASCII (a NUL, a CR, an escape, half a UTF-8 sequence) is shown as
+// \xNN, so no message puts raw control bytes on a terminal.
 std::string quoted(std::string_view token) {
   constexpr std::size_t max_shown = 40;
-  if (token.size() <= max_shown) return "'" + std::string(token) + "'";
-  return "'" + std::string(token.substr(0, max_shown)) + "...'";
+  std::string out = "'";
+  for (std::size_t i = 0; i < token.size() && i < max_shown; ++i) {
+    const auto c = static_cast<unsigned char>(token[i]);
+    if (c >= 0x20 && c < 0x7f) {
+      out += char(c);
+    } else {
+      static const char* hex = "0123456789abcdef";
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out + (token.size() > max_shown ? "...'" : "'");
+}
+
+// Text the parser cannot read as lines of ASCII/UTF-8, named for what it is: UTF-16 (a BOM,
+// or NUL bytes between characters) and CR-only line endings (classic Mac).
+void check_encoding(std::string_view text, const std::string& name) {
+  if (text.starts_with("\xff\xfe") || text.starts_with("\xfe\xff") ||
+      text.substr(0, 256).find('\0') != std::string_view::npos) {
+    throw DataError(name + ": looks like UTF-16 text (" +
+                    (text.starts_with("\xff\xfe")   ? std::string("byte-order mark FF FE")
+                     : text.starts_with("\xfe\xff") ? std::string("byte-order mark FE FF")
+                                                  : std::string("NUL bytes in its first line")) +
+                    "); expected ASCII or UTF-8: save it as UTF-8");
+  }
+  const std::size_t cr = text.find('\r');
+  if (cr != std::string_view::npos && cr + 1 < text.size() && text[cr + 1] != '\n' &&
+      text.substr(0, cr).find('\n') == std::string_view::npos) {
+    throw DataError(name + ": its lines end in CR alone (old Mac line endings); expected LF or " +
+                    "CRLF: convert it, e.g. with tr '\\r' '\\n'");
+  }
 }
 
 // Fields are separated by spaces or tabs; a '\r' is allowed only at the end of a line (CRLF).
@@ -172,6 +204,8 @@ void parse_line(const Where& where, std::string_view line, Gathered& out) {
 
 // Parses every line of the text of one file, called `name` in messages, into `out`.
 void parse_text(std::string_view text, const std::string& name, Gathered& out) {
+  if (text.starts_with("\xef\xbb\xbf")) text.remove_prefix(3);  // a UTF-8 byte-order mark
+  check_encoding(text, name);
   std::string_view rest = text;
   std::size_t line_number = 0;
   std::size_t data_rows = 0;
@@ -271,9 +305,9 @@ Dataset load_gas(const std::string& path, int gas_class) {
   gathered.gas_class = gas_class;
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
-    for (const std::string& file : batch_files(path)) parse_text(read_file(file), file, gathered);
+    for (const std::string& file : batch_files(path)) parse_text(read_file(file, gas_max_bytes), file, gathered);
   } else {
-    parse_text(read_file(path), path, gathered);
+    parse_text(read_file(path, gas_max_bytes), path, gathered);
   }
   return finish(gathered, path);
 }

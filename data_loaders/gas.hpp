@@ -25,6 +25,11 @@ namespace data {
 //   minmax: (v - min) / (max - min), into [0, 1];
 //   none:   unchanged.
 // A constant column becomes all 0 under zscore and minmax.
+// The largest gas file (or batch file, once inflated) load_gas reads: the whole UCI data set
+// of ten batches is about 17 MB of text, so 256 MiB is ample for any file of this format and
+// stops /dev/zero-like or gzip-bomb inputs long before they cost gigabytes.
+inline constexpr std::size_t gas_max_bytes = std::size_t{256} << 20;
+
 enum class Normalization { none, zscore, minmax };
 
 // Requires: nothing.

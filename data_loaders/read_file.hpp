@@ -18,9 +18,14 @@ class DataError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Requires: `path` names a readable regular file (plain or gzip).
-// Ensures:  returns its (decompressed) contents; throws DataError naming the file when it is
-//           missing, unreadable, a corrupt gzip stream, or would inflate past `max_bytes`.
+// Requires: nothing.
+// Ensures:  returns the (decompressed) contents of the regular file `path`; throws DataError
+//           naming the file when it is missing, a loop of symbolic links, unreadable, not a
+//           regular file (a FIFO, a device such as /dev/zero, a socket: these are never read,
+//           so they can neither block nor stream for ever), a corrupt gzip stream, or larger
+//           than `max_bytes` (checked from its size before reading, and while inflating, so a
+//           gzip bomb stops at the limit). Each loader passes a limit proportional to what a
+//           valid file of its kind can be.
 std::string read_file(const std::string& path, std::size_t max_bytes = std::size_t{4} << 30);
 
 }  // namespace data

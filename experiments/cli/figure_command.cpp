@@ -63,7 +63,7 @@ int run_figure_command(int argc, char** argv) {
   if (out.empty()) out = "runs/figure-" + name + (quick ? "-quick" : "");
   std::printf("%s: %zu iterations per run\n", figure.title.c_str(), figure.iterations);
   const FigureData figure_data = load_figure_data(figure, data, norm);
-  make_output_dir(out);  // with every input read: a refused run leaves no folder behind
+  claim_output_dir(out);  // with every input read: a refused run leaves no folder behind
   const FigureResult r = run_figure(figure, figure_data, jobs, !no_progress);
   write_figure(r, out, !no_plot);
   if (r.interrupted) throw Interrupted{};

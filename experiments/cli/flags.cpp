@@ -67,7 +67,45 @@ std::string error_message(const po::error& e, int argc, char** argv,
   return e.what();
 }
 
+// Boost's message with every long or unprintable argument it quotes shown as an excerpt: a
+// 100 KB value is not echoed whole, and no raw control byte reaches the terminal.
+std::string shortened(std::string message, int argc, char** argv) {
+  for (int i = 0; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg.empty() || excerpt(arg) == arg) continue;
+    const std::string shown = excerpt(arg);
+    for (std::size_t at = 0; (at = message.find(arg, at)) != std::string::npos;) {
+      message.replace(at, arg.size(), shown);
+      at += shown.size();
+    }
+  }
+  std::string printable;  // a piece of an argument Boost quotes alone (a value after '=')
+  for (const char c : message) {
+    const auto u = static_cast<unsigned char>(c);
+    printable += u < 0x20 || u == 0x7f ? excerpt(std::string(1, c)) : std::string(1, c);
+  }
+  return printable.size() > 400 ? printable.substr(0, 400) + "..." : printable;
+}
+
 }  // namespace
+
+std::string excerpt(const std::string& token) {
+  constexpr std::size_t max_shown = 40;
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (std::size_t i = 0; i < token.size() && i < max_shown; ++i) {
+    const auto c = static_cast<unsigned char>(token[i]);
+    if (c < 0x20 || c == 0x7f) {
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    } else {
+      out += char(c);
+    }
+  }
+  if (token.size() > max_shown) out += "... (" + std::to_string(token.size()) + " bytes)";
+  return out;
+}
 
 int parse_flags(const std::string& command, int argc, char** argv,
                 const po::options_description& flags, po::variables_map& vm,
@@ -80,7 +118,8 @@ int parse_flags(const std::string& command, int argc, char** argv,
     parse_and_store(argc, argv, all, positional, vm);
     po::notify(vm);
   } catch (const po::error& e) {
-    std::cerr << "overparam " << command << ": " << error_message(e, argc, argv, all, positional)
+    std::cerr << "overparam " << command << ": "
+              << shortened(error_message(e, argc, argv, all, positional), argc, argv)
               << "\n(see 'overparam " << command << " --help')\n";
     return 2;
   }
@@ -110,7 +149,7 @@ std::vector<double> parse_rates(const std::string& flag, const std::string& text
       used = 0;
     }
     if (used == 0 || used != item.size() || !(v > 0) || !std::isfinite(v)) {
-      throw std::invalid_argument(flag + ": '" + item +
+      throw std::invalid_argument(flag + ": '" + excerpt(item) +
                                   "' is not a positive number (expected e.g. 1e-3,5e-3,1e-2)");
     }
     rates.push_back(v);

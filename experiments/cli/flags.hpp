@@ -27,6 +27,10 @@ int parse_flags(const std::string& command, int argc, char** argv,
 
 // The checks below throw std::invalid_argument with the message the user sees.
 
+// A user's token as a message may quote it: at most 40 characters, then "... (N bytes)", with
+// every byte outside printable ASCII (NUL, CR, ESC ...) shown as \xNN.
+std::string excerpt(const std::string& token);
+
 // "1e-3,5e-3": positive finite rates, at least one ("FLAG: 'x' is not a positive number ...").
 std::vector<double> parse_rates(const std::string& flag, const std::string& text);
 // gd|momentum|adagrad|adadelta|rmsprop|adam|e2e.

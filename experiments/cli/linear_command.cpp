@@ -59,6 +59,12 @@ int run_linear(int argc, char** argv) {
   add_linear_flags(flags, f);
   po::variables_map vm;
   if (const int stop = parse_flags("linear", argc, argv, flags, vm); stop >= 0) return stop;
+  // A flag given an empty list is a mistake, not a request for the default.
+  if (vm.count("lr-grid") && !vm["lr-grid"].defaulted() && f.lr_grid.empty()) {
+    std::cerr << "overparam linear: --lr-grid: no rates given (an empty list); expected e.g. "
+                 "1e-3,5e-3,1e-2\n";
+    return 2;
+  }
   const bool plot = !f.no_plot;
   LinearConfig c;
   data::Normalization normalization{};
@@ -73,12 +79,15 @@ int run_linear(int argc, char** argv) {
   if (!f.load_init.empty())
     c.initial_layers =
         load_layers(f.load_init, c.depth, problem.x.cols(), c.width, problem.y.cols());
-  // Only now, with the data and the layers read, the output folder: a refused run leaves none.
+  // Only now, with the data and the layers read, the output folders: a refused run leaves none.
+  // Every place the run will write is created and checked before training, so no training is
+  // lost to an unwritable --save-init found at the end.
+  if (!f.save_init.empty()) make_output_dir(f.save_init);
   std::string out = f.out;
   if (out.empty())
     out = new_run_dir("runs/linear");
   else
-    make_output_dir(out);
+    claim_output_dir(out);
   std::printf("data: %s (%zu rows, %zu features, %s), l_%d loss, L* = %.10e\n",
               problem.source.c_str(), problem.x.rows(), problem.x.cols(), f.normalize.c_str(), f.p,
               problem.l_star);
@@ -100,7 +109,9 @@ int run_linear(int argc, char** argv) {
                     ? ("interrupted at iteration " + std::to_string(r.iterations_done)).c_str()
                     : "");
     const std::string csv_name =
-        rates.size() == 1 ? "losses.csv" : "losses_lr" + show(rates[i]) + ".csv";
+        // Named by the rate's place in the grid, never by the rate as printed: two rates that
+        // print alike (1e-3 and 1.000001e-3) get two files. run.json's grid maps each to its lr.
+        rates.size() == 1 ? "losses.csv" : "losses_grid" + std::to_string(i) + ".csv";
     losses_csv(r, problem.l_star).write(out + "/" + csv_name);
     curves.push_back(distance_series("lr " + show(rates[i]) + (r.diverged ? " (diverged)" : ""), r,
                                      problem.l_star));

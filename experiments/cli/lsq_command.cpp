@@ -6,6 +6,7 @@
 
 #include "experiments/cli/commands.hpp"
 #include "experiments/cli/flags.hpp"
+#include "experiments/report/limits.hpp"
 #include "experiments/tape/lsq.hpp"
 
 namespace po = boost::program_options;
@@ -43,6 +44,16 @@ int run_lsq(int argc, char** argv) {
   if (dtype != "float64" && dtype != "float32")
     return fail("--dtype must be float64 or float32, not '" + dtype + "'");
   o.float32 = dtype == "float32";
+  // The data in double (x, and LAPACK's copy for L*), the tensor X in the dtype, and the
+  // tape's [m,1] columns: checked from the real sizes before any of it is allocated.
+  const double cells = double(o.rows) * double(o.features);
+  try {
+    require_memory(cells * (2 * 8 + (o.float32 ? 4 : 8)) + double(o.rows) * 8 * 8,
+                   "--rows " + std::to_string(o.rows) + " --features " +
+                       std::to_string(o.features));
+  } catch (const std::invalid_argument& e) {
+    return fail(e.what());
+  }
   return run_lsq_lesson(o);
 }
 

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <exception>
 #include <iostream>
+#include <new>
 #include <string>
 
 #include "experiments/cli/commands.hpp"
@@ -45,6 +46,13 @@ int main(int argc, char** argv) {
       } catch (const experiments::Interrupted&) {
         std::cerr << "overparam " << name << ": interrupted; the runs finished so far are kept\n";
         return experiments::interrupted_exit_code();
+      } catch (const std::bad_alloc&) {
+        // The sizes a flag or a file sets are checked before their allocations
+        // (report/limits.hpp); this is the allocation that failed anyway, e.g. under ulimit -v.
+        std::cerr << "overparam " << name
+                  << ": error: out of memory: the system refused an allocation of this run; "
+                     "try smaller sizes or raise the memory limit (ulimit -v)\n";
+        return 1;
       } catch (const std::exception& e) {
         std::cerr << "overparam " << name << ": error: " << e.what() << "\n";
         return 1;

@@ -12,6 +12,7 @@
 #include "experiments/report/console.hpp"
 #include "experiments/report/files.hpp"
 #include "experiments/report/interrupt.hpp"
+#include "experiments/report/limits.hpp"
 
 namespace po = boost::program_options;
 
@@ -72,10 +73,17 @@ int run_mnist(int argc, char** argv) {
   data::Mnist mnist;
   if (!load_mnist_or_explain("mnist", mnist_dir, validation_size, mnist)) return 1;
   use_mnist_threads(threads);
+  try {  // every thread's OpenBLAS buffer must fit, or OpenBLAS spins (report/limits.hpp)
+    require_memory(double(ad::blas::num_threads()) * blas_thread_reserve_bytes,
+                   std::to_string(ad::blas::num_threads()) + " threads (--threads)");
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "overparam mnist: " << e.what() << "; give fewer --threads or a larger limit\n";
+    return 2;
+  }
   if (out.empty())
     out = new_run_dir("runs/mnist-" + variant);
   else
-    make_output_dir(out);
+    claim_output_dir(out);
 
   const std::size_t steps = mnist_steps(c, mnist.train.count);
   say("data: %s (%zu training, %zu validation, %zu test images)\n", mnist_dir.c_str(),

@@ -63,7 +63,7 @@ int run_mnist_figure(int argc, char** argv) {
   if (!load_mnist_or_explain("mnist-figure", mnist_dir, validation_size, mnist)) return 1;
   use_mnist_threads(threads);
   if (out.empty()) out = quick ? "runs/figure-mnist-quick" : "runs/figure-mnist";
-  make_output_dir(out);
+  claim_output_dir(out);
 
   MnistFigure figure =
       run_mnist_figure(mnist, base, [&](const MnistConfig& c, const MnistResult& r) {

@@ -44,11 +44,18 @@ std::string find_program(const std::string& program) {
   return "";
 }
 
+// A path as one argument of a program that reads options: `-x` becomes `./-x`, so a file
+// name never turns into a flag of `dot`. (No shell is involved: posix_spawn passes argv as is.)
+std::string as_operand(const std::string& path) {
+  return !path.empty() && path[0] == '-' ? "./" + path : path;
+}
+
 // Runs `dot -Tpng DOT -o PNG`; returns an empty string on success, else what went wrong.
 std::string render_png(const std::string& dot_program, const std::string& dot_file,
                        const std::string& png_file) {
   const std::string tmp = png_file + ".tmp.png";
-  std::vector<std::string> args = {dot_program, "-Tpng", dot_file, "-o", tmp};
+  std::vector<std::string> args = {dot_program, "-Tpng", as_operand(dot_file),
+                                   "-o" + as_operand(tmp)};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

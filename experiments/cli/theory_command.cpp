@@ -181,7 +181,7 @@ int run_toy(int argc, char** argv) {
   if (out.empty())
     out = new_run_dir("runs/theory-toy");
   else
-    make_output_dir(out);
+    claim_output_dir(out);
 
   const ToyResult r = run_toy_experiment(c);
   std::printf("two examples ([1,0], %g) and ([0,1], %g), l_%d loss, %zu iterations\n", c.y1, c.y2,

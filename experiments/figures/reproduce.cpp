@@ -78,7 +78,7 @@ std::string mnist_section(const ReproduceSettings& s) {
 }  // namespace
 
 double reproduce(const ReproduceSettings& s) {
-  make_output_dir(s.out);
+  claim_output_dir(s.out);
   make_output_dir(s.figures_dir);
   const auto start = std::chrono::steady_clock::now();
   std::string body;

@@ -20,9 +20,18 @@ using data::write_file_atomic;
 // it cannot be created or written into.
 void make_output_dir(const std::string& dir);
 
+// A run's own folder: make_output_dir, then a lock held until the process ends, so two runs
+// never write one folder. The lock is an flock(2) on DIR/.overparam.lock, which holds the pid
+// of the run that has it (the kernel releases it when that process ends, however it ends).
+// Throws std::runtime_error "the output folder 'DIR' is in use by another overparam run (pid
+// N) ..." when another process holds it. Claiming a folder this process holds already is a
+// no-op.
+void claim_output_dir(const std::string& dir);
+
 // Creates and returns a folder `stem-YYYYmmdd-HHMMSS` (with "-2", "-3", ... appended when that
 // name is taken) that did not exist before this call; parents are created as needed.
-// Throws std::runtime_error naming the folder when it cannot be created.
+// The folder is claimed (claim_output_dir). Throws std::runtime_error naming the folder when
+// it cannot be created.
 std::string new_run_dir(const std::string& stem);
 
 // The local time as YYYYmmdd-HHMMSS.

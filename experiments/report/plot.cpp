@@ -1,12 +1,19 @@
 #include "experiments/report/plot.hpp"
 
+#include <unistd.h>
+
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include <gnuplot-iostream.h>
+
+#include "data_loaders/atomic_file.hpp"
 
 namespace experiments {
 
@@ -17,13 +24,48 @@ bool gnuplot_available() {
   return found;
 }
 
+std::string gnuplot_quote(const std::string& text) {
+  std::string out = "'";
+  for (const char c : text) {
+    if (c == '\'') {
+      out += "''";
+    } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
 namespace {
+
+// A folder for gnuplot's private output file whose name holds only characters that need no
+// quoting: $TMPDIR when it is such a name, else /tmp.
+std::string private_temp_dir() {
+  const char* env = std::getenv("TMPDIR");
+  if (env != nullptr && *env == '/') {
+    const std::string dir = env;
+    bool plain = true;
+    for (const char c : dir)
+      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '.' || c == '_' ||
+            c == '-'))
+        plain = false;
+    std::error_code ec;
+    if (plain && fs::is_directory(dir, ec)) return dir;
+  }
+  return "/tmp";
+}
 
 // The gnuplot commands for one panel, and its data blocks; false when it has nothing to show.
 bool panel_commands(Gnuplot& gp, const Series* series, std::size_t count, const PlotOptions& o,
                     std::vector<std::vector<std::pair<double, double>>>& data) {
-  gp << "set title \"" << o.title << "\" noenhanced\n";
-  gp << "set xlabel '" << o.xlabel << "'\nset ylabel '" << o.ylabel << "'\n";
+  // User text (titles, labels, legend entries) goes in as gnuplot single-quoted strings, in
+  // which nothing is interpreted (no backslash escapes, no backquote commands, no macros), and
+  // noenhanced, so ^ _ @ { } are drawn as typed.
+  gp << "set title " << gnuplot_quote(o.title) << " noenhanced\n";
+  gp << "set xlabel " << gnuplot_quote(o.xlabel) << " noenhanced\nset ylabel "
+     << gnuplot_quote(o.ylabel) << " noenhanced\n";
   gp << "set grid\nset key top right noenhanced\n";
   gp << (o.log_y ? "set logscale y\nset format y '10^{%L}'\n" : "unset logscale y\nset format y\n");
   gp << (o.log_x ? "set logscale x\n" : "unset logscale x\n");
@@ -45,7 +87,7 @@ bool panel_commands(Gnuplot& gp, const Series* series, std::size_t count, const 
       points.emplace_back(s.x[i], s.y[i]);
     }
     if (points.empty()) continue;
-    plot += std::string(first ? "" : ", ") + "'-' with lines linewidth 2 title \"" + s.label + "\"";
+    plot += std::string(first ? "" : ", ") + "'-' with lines linewidth 2 title " + gnuplot_quote(s.label);
     first = false;
     data.push_back(std::move(points));
   }
@@ -54,15 +96,28 @@ bool panel_commands(Gnuplot& gp, const Series* series, std::size_t count, const 
   return true;
 }
 
+// Moves gnuplot's private output into place through the one atomic writer.
 bool finish_png(const std::string& tmp, const std::string& path) {
   std::error_code ec;
-  if (!fs::exists(tmp) || fs::file_size(tmp, ec) == 0) {
+  std::string bytes;
+  if (fs::exists(tmp, ec) && fs::file_size(tmp, ec) > 0) {
+    std::ifstream in(tmp, std::ios::binary);
+    std::ostringstream all;
+    all << in.rdbuf();
+    bytes = all.str();
+  }
+  std::remove(tmp.c_str());
+  if (bytes.empty()) {
     std::cerr << "warning: gnuplot did not write " << path << "\n";
-    std::remove(tmp.c_str());
     return false;
   }
-  fs::rename(tmp, path, ec);
-  return !ec;
+  try {
+    data::write_file_atomic(path, bytes);
+  } catch (const std::exception& e) {
+    std::cerr << "warning: " << e.what() << "\n";
+    return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -78,15 +133,23 @@ bool plot_panels_png(const std::string& path, const std::vector<Panel>& panels,
               << " (install gnuplot-nox; the CSV files have the data)\n";
     return false;
   }
-  const std::string tmp = path + ".tmp.png";
+  // gnuplot draws into a private file whose name we chose, so no part of `path` (a user's
+  // folder name) ever enters the script; the PNG is then moved into place.
+  std::string tmp = private_temp_dir() + "/overparam-plot-XXXXXX";
+  const int fd = ::mkstemp(tmp.data());
+  if (fd < 0) {
+    std::cerr << "warning: cannot create a temporary file for " << path << "\n";
+    return false;
+  }
+  ::close(fd);
   try {
     Gnuplot gp("gnuplot");
     gp << "set terminal pngcairo size " << 640 * std::max<std::size_t>(1, panels.size()) + 160
        << ",600 enhanced font 'Sans,11'\n";
-    gp << "set output '" << tmp << "'\n";
+    gp << "set output " << gnuplot_quote(tmp) << "\n";
     if (panels.size() > 1 || !title.empty()) {
       gp << "set multiplot layout 1," << panels.size();
-      if (!title.empty()) gp << " title \"" << title << "\" noenhanced";
+      if (!title.empty()) gp << " title " << gnuplot_quote(title) << " noenhanced";
       gp << "\n";
     }
     for (const Panel& panel : panels) {

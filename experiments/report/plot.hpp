@@ -1,7 +1,8 @@
 // Plots as PNG files, drawn by gnuplot (through gnuplot-iostream).
 //
 // A curve is a Series of (x, y) points; a plot is one panel of curves, a figure several panels
-// side by side. Each PNG is drawn into a temporary file and renamed into place. A machine
+// side by side. gnuplot draws each PNG into a private temporary file (no user text in the
+// script: titles and labels are quoted by gnuplot_quote), which is then written into place. A machine
 // without gnuplot still gets every CSV and JSON file, and a warning instead of the PNG.
 #pragma once
 
@@ -35,6 +36,10 @@ struct Panel {
 };
 bool plot_panels_png(const std::string& path, const std::vector<Panel>& panels,
                      const std::string& title = "");
+
+// `text` as a gnuplot single-quoted string literal: ' doubled, control characters (newline,
+// CR, NUL ...) shown as spaces. Inside such a literal gnuplot interprets nothing.
+std::string gnuplot_quote(const std::string& text);
 
 // True when gnuplot can be run on this machine.
 bool gnuplot_available();

@@ -5,6 +5,7 @@
 #include <random>
 
 #include "autodiff/autodiff.hpp"
+#include "experiments/report/interrupt.hpp"
 
 namespace experiments {
 
@@ -64,6 +65,12 @@ int train(const LsqOptions& o) {
       return 1;
     }
     if (it == o.iterations) break;
+    if (interrupted()) {  // Ctrl-C or SIGTERM: stop at this step, its loss printed last
+      if (it % o.print_every != 0) std::printf("%10zu  %14.6e  %14.6e\n", it, value, value - l_star);
+      std::fprintf(stderr, "overparam lsq: interrupted at iteration %zu of %zu\n", it,
+                   o.iterations);
+      return interrupted_exit_code();
+    }
     // Backward, then the gradient-descent step w <- w - lr * dL/dw.
     w.zero_grad();
     tape.backward(loss);

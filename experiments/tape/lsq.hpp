@@ -19,7 +19,8 @@ struct LsqOptions {
 };
 
 // Trains and prints the loss every print_every iterations; returns 0, or 1 (with a message on
-// stderr) when the loss diverges. Requires: sizes >= 1, lr > 0, print_every >= 1.
+// stderr) when the loss diverges, or 130/143 after printing the step where a SIGINT/SIGTERM
+// stopped it (report/interrupt.hpp). Requires: sizes >= 1, lr > 0, print_every >= 1.
 int run_lsq_lesson(const LsqOptions& options);
 
 // The minimum of L(w) = ||X w - y||^2 / (2 m) over w, X [m,d] row-major, by LAPACK's QR solver.

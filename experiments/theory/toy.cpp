@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "experiments/report/interrupt.hpp"
+
 namespace experiments {
 
 void validate_toy(const ToyConfig& c) {
@@ -44,6 +46,8 @@ bool toy_run(const ToyConfig& c, ToyMethod method, double lr, std::vector<double
     if (d2) (*d2)[t] = std::abs(w[1] - y[1]);
     if (!(std::abs(w[0]) <= bound && std::abs(w[1]) <= bound)) return false;  // NaN fails too
     if (t == c.iterations) break;
+    // Ctrl-C or SIGTERM stops the experiment at this step; main reports it (exit 130 or 143).
+    if (t % 1024 == 0 && interrupted()) throw Interrupted{};
     double g[2];  // dL/dw_i = (w_i - y_i)^(p-1) / 2
     for (int i = 0; i < 2; ++i) g[i] = std::pow(w[i] - y[i], c.p - 1) / 2;
     if (method == ToyMethod::gd) {

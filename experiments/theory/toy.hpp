@@ -49,7 +49,9 @@ struct ToyResult {
 // Throws std::invalid_argument naming the flag for an invalid config.
 void validate_toy(const ToyConfig& c);
 // Finds each method's largest stable rate (the run stays bounded and ends below its starting
-// loss) by bisection over the full run, then runs each at c.fraction of it.
+// loss) by bisection over the full run, then runs each at c.fraction of it. Throws
+// experiments::Interrupted within 1,024 steps of a SIGINT or SIGTERM (report/interrupt.hpp):
+// until both final runs are done there is no result to keep.
 ToyResult run_toy_experiment(const ToyConfig& c);
 
 // The first t with dist[t] <= target, or -1.

@@ -71,6 +71,7 @@ class Child {
   }
 
   void send(int signal) { kill(pid_, signal); }
+  pid_t pid() const { return pid_; }
 
   // Reads both pipes until the child closes them, then reaps it. After `timeout` the child is
   // killed with SIGKILL and the outcome says it timed out.

@@ -45,6 +45,12 @@ write_lines("gas_only_toluene.dat", ["6" + line[1:] for line in good])
 open("gas_empty.dat", "w").close()
 packed = gzip.compress(("\n".join(good) + "\n").encode(), mtime=0)
 open("gas_truncated.dat.gz", "wb").write(packed[: len(packed) // 2])
+text = "\n".join(good) + "\n"
+open("gas_utf16.dat", "wb").write(text.encode("utf-16"))  # little-endian, with its BOM
+if os.path.lexists("gas_symlink_loop.dat"):
+    os.remove("gas_symlink_loop.dat")
+os.symlink("gas_symlink_loop.dat", "gas_symlink_loop.dat")  # a link to itself
+open("gas_cr_only.dat", "wb").write(text.replace("\n", "\r").encode())
 
 
 # ---- MNIST folders: four IDX files each, one of them broken ----
@@ -82,6 +88,8 @@ mnist_folder("mnist_label_range",
 mnist_folder("mnist_image_size", **{"t10k-images-idx3-ubyte": idx_images(10, rows=32, cols=32)})
 mnist_folder("mnist_missing_file", **{"t10k-labels-idx1-ubyte": None})
 mnist_folder("mnist_gz_truncated", **{"train-images-idx3-ubyte": None})
+mnist_folder("mnist_zero_images", **{"train-images-idx3-ubyte": idx_images(0),
+                                     "train-labels-idx1-ubyte": idx_labels(0)})
 zipped = gzip.compress(idx_images(30), mtime=0)
 open("mnist_gz_truncated/train-images-idx3-ubyte.gz", "wb").write(zipped[:-40])
 

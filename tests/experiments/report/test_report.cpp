@@ -38,7 +38,7 @@ TEST_CASE("Csv: a header, full rows, formats and quoting", "[experiments][report
   CHECK(experiments::Csv({"only", "header"}).str() == "only,header\n");
 }
 
-TEST_CASE("json_text: keys in insertion order, NaN as null, bad UTF-8 replaced",
+TEST_CASE("json_text: keys in insertion order, NaN as null, bad UTF-8 escaped reversibly",
           "[experiments][report]") {
   experiments::Json j;
   j["zeta"] = 1;
@@ -48,12 +48,14 @@ TEST_CASE("json_text: keys in insertion order, NaN as null, bad UTF-8 replaced",
   const std::string text = experiments::json_text(j);
   CHECK(text.find("\"zeta\"") < text.find("\"alpha\""));
   CHECK(text.find("\"alpha\": null") != std::string::npos);
-  CHECK(text.find("caf\xef\xbf\xbd") != std::string::npos);  // U+FFFD
+  CHECK(text.find("\"caf\\\\xff\"") != std::string::npos);  // the byte as \xff, in JSON text
   CHECK(text.find("0.001") != std::string::npos);
   CHECK(text.back() == '\n');
   // Reads back to the same numbers.
   const auto back = experiments::Json::parse(text);
   CHECK(back["rates"][0].get<double>() == 1e-3);
+  CHECK(back["name"].get<std::string>() == "caf\\xff");
+  CHECK(back["non_utf8_strings"]["pointers"][0].get<std::string>() == "/name");
 }
 
 TEST_CASE("new_run_dir: runs started in the same second get folders of their own",
