@@ -1,5 +1,7 @@
 #include "autodiff/lp_kernel.hpp"
 
+#include "autodiff/vector_lanes.hpp"
+
 #include <algorithm>
 #include <cstring>
 #include <vector>
@@ -10,31 +12,13 @@
 #define OVERPARAM_LP_X86 0
 #endif
 
-#define OVERPARAM_INLINE inline __attribute__((always_inline))
-
 namespace ad {
 
 namespace {
 
-// W lanes of T in one vector (GCC's and Clang's vector extension): arithmetic on it is lane-wise,
-// and a scalar operand is broadcast to every lane.
-template <typename T, int W>
-struct Lanes {
-  typedef T type __attribute__((vector_size(W * sizeof(T))));
-};
-template <typename T, int W>
-using Vec = typename Lanes<T, W>::type;
-
-// Unaligned loads and stores. Vectors pass by reference, never by value: a 32- or 64-byte
-// vector argument would have a different ABI with and without AVX.
-template <typename V, typename T>
-OVERPARAM_INLINE void load(V& v, const T* p) {
-  std::memcpy(&v, p, sizeof v);
-}
-template <typename V, typename T>
-OVERPARAM_INLINE void store(T* p, const V& v) {
-  std::memcpy(p, &v, sizeof v);
-}
+using lanes::load;
+using lanes::store;
+using lanes::Vec;
 
 // The tile sizes of one instruction set: W lanes per vector; the forward pass computes MR rows x
 // NR models of dot products at once, the backward pass Q vectors of columns x NR models of

@@ -1,11 +1,13 @@
 #include "autodiff/winograd.hpp"
 
+#include "autodiff/vector_lanes.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstring>
-#include <string>
 #include <stdexcept>
+#include <string>
 #include <utility>
 
 #include "autodiff/blas.hpp"
@@ -16,8 +18,6 @@
 #else
 #define OVERPARAM_WINOGRAD_X86 0
 #endif
-
-#define OVERPARAM_INLINE inline __attribute__((always_inline))
 
 namespace ad::winograd {
 
@@ -62,7 +62,8 @@ std::vector<double> inverse(std::vector<double> a, std::size_t n) {
 TileMatrices tile_matrices(std::size_t m, std::size_t r) {
   if (r < 2 || r > 5 || m < 1 || m + r - 1 > max_alpha) {
     throw std::invalid_argument("winograd::tile_matrices: F(" + std::to_string(m) + ", " +
-                                std::to_string(r) + ") is not covered (2 <= r <= 5, m + r - 1 <= 8)");
+                                std::to_string(r) +
+                                ") is not covered (2 <= r <= 5, m + r - 1 <= 8)");
   }
   // Finite points in the order that keeps the coefficients small (Barabasz et al., 2020), then ∞.
   static constexpr double points[] = {0, -1, 1, 0.5, -2, -0.5, 2};
@@ -111,7 +112,9 @@ bool covers(std::size_t kh, std::size_t kw, std::size_t stride) {
   return stride == 1 && kh >= 2 && kh <= 5 && kw >= 2 && kw <= 5;
 }
 
-std::size_t output_tile(std::size_t) { return 4; }
+std::size_t output_tile(std::size_t) {
+  return 4;
+}
 
 namespace {
 
@@ -148,9 +151,9 @@ Sparse<T> sparse(const std::vector<double>& a, std::size_t rows, std::size_t col
 template <typename T>
 struct Axis {
   std::size_t m = 0, r = 0, alpha = 0;
-  Sparse<T> at, a;   // output: Aᵀ [m,α]; its adjoint A [α,m]
-  Sparse<T> bt, b;   // input: Bᵀ [α,α]; its adjoint B
-  Sparse<T> g, gt;   // filter: G [α,r]; its adjoint Gᵀ [r,α]
+  Sparse<T> at, a;  // output: Aᵀ [m,α]; its adjoint A [α,m]
+  Sparse<T> bt, b;  // input: Bᵀ [α,α]; its adjoint B
+  Sparse<T> g, gt;  // filter: G [α,r]; its adjoint Gᵀ [r,α]
 };
 template <typename T>
 const Axis<T>& axis(std::size_t r) {
@@ -161,7 +164,8 @@ const Axis<T>& axis(std::size_t r) {
       Axis<T>& x = axes[k];
       x.m = t.m, x.r = t.r, x.alpha = t.alpha;
       x.at = sparse<T>(t.at, t.m, t.alpha, false), x.a = sparse<T>(t.at, t.m, t.alpha, true);
-      x.bt = sparse<T>(t.bt, t.alpha, t.alpha, false), x.b = sparse<T>(t.bt, t.alpha, t.alpha, true);
+      x.bt = sparse<T>(t.bt, t.alpha, t.alpha, false),
+      x.b = sparse<T>(t.bt, t.alpha, t.alpha, true);
       x.g = sparse<T>(t.g, t.alpha, t.r, false), x.gt = sparse<T>(t.g, t.alpha, t.r, true);
     }
     return axes;
@@ -171,21 +175,9 @@ const Axis<T>& axis(std::size_t r) {
 
 // ---- the vector code: one two-sided transform of a tile of vectors -------------------------
 
-template <typename T, int W>
-struct Lanes {
-  typedef T type __attribute__((vector_size(W * sizeof(T))));
-};
-template <typename T, int W>
-using Vec = typename Lanes<T, W>::type;
-
-template <typename V, typename T>
-OVERPARAM_INLINE void load(V& v, const T* p) {
-  std::memcpy(&v, p, sizeof v);
-}
-template <typename V, typename T>
-OVERPARAM_INLINE void store(T* p, const V& v) {
-  std::memcpy(p, &v, sizeof v);
-}
+using lanes::load;
+using lanes::store;
+using lanes::Vec;
 
 // dst[x, x + Q·W) (+)= Σ_t coef[t] · src[t][x, x + Q·W): Q vectors of W, each its own chain of
 // multiply-adds (one chain would wait on each add's latency).
@@ -296,8 +288,7 @@ struct Layout {
   std::size_t ph, pw;             // the padded input plane
   std::size_t yh, yw;             // the output plane, whole tiles
   std::size_t chunks;
-  Layout(const ConvShape& shape)
-      : s(shape), rows(axis<T>(shape.kh)), cols(axis<T>(shape.kw)) {
+  Layout(const ConvShape& shape) : s(shape), rows(axis<T>(shape.kh)), cols(axis<T>(shape.kw)) {
     th = (s.oh + rows.m - 1) / rows.m, tw = (s.ow + cols.m - 1) / cols.m, tiles = th * tw;
     xi = rows.alpha * cols.alpha;
     ph = th * rows.m + rows.alpha - rows.m, pw = tw * cols.m + cols.alpha - cols.m;
@@ -338,7 +329,8 @@ OVERPARAM_INLINE void input_tiles(const Layout<T>& g, const T* x, std::size_t n0
       for (std::size_t tj = 0; tj < g.tw; ++tj) {
         const std::size_t p = (n - n0) * g.tiles + ti * g.tw + tj;
         const Grid<const T> in{xp + (ti * g.rows.m * g.pw + tj * g.cols.m) * s.c, g.pw * s.c, s.c};
-        const Grid<T> out{v + p * s.c, g.cols.alpha * g.stride(p_count, s.c), g.stride(p_count, s.c)};
+        const Grid<T> out{v + p * s.c, g.cols.alpha * g.stride(p_count, s.c),
+                          g.stride(p_count, s.c)};
         transform<T, W>(g.rows.bt, g.cols.bt, in, s.c, tmp, out, false);
       }
   }
@@ -374,13 +366,15 @@ OVERPARAM_INLINE void forward_chunk(const Layout<T>& g, const T* x, const T* u, 
   input_tiles<T, W>(g, x, n0, n1, xp, tmp, v);
   // M_ξ[P, O] = V_ξ[P, C] · U_ξ[O, C]ᵀ
   for (std::size_t xi = 0; xi < g.xi; ++xi)
-    blas::gemm(Transpose::no, Transpose::yes, p_count, s.o, s.c, T{1}, v + xi * g.stride(p_count, s.c),
-               u + xi * g.stride(s.o, s.c), T{0}, m + xi * g.stride(p_count, s.o));
+    blas::gemm(Transpose::no, Transpose::yes, p_count, s.o, s.c, T{1},
+               v + xi * g.stride(p_count, s.c), u + xi * g.stride(s.o, s.c), T{0},
+               m + xi * g.stride(p_count, s.o));
   for (std::size_t n = n0; n < n1; ++n) {
     for (std::size_t ti = 0; ti < g.th; ++ti)
       for (std::size_t tj = 0; tj < g.tw; ++tj) {
         const std::size_t p = (n - n0) * g.tiles + ti * g.tw + tj;
-        const Grid<const T> in{m + p * s.o, g.cols.alpha * g.stride(p_count, s.o), g.stride(p_count, s.o)};
+        const Grid<const T> in{m + p * s.o, g.cols.alpha * g.stride(p_count, s.o),
+                               g.stride(p_count, s.o)};
         const Grid<T> out{yp + (ti * g.rows.m * g.yw + tj * g.cols.m) * s.o, g.yw * s.o, s.o};
         transform<T, W>(g.rows.at, g.cols.at, in, s.o, tmp, out, false);
       }
@@ -418,7 +412,8 @@ OVERPARAM_INLINE void output_grad_tiles(const Layout<T>& g, const T* dy, std::si
       for (std::size_t tj = 0; tj < g.tw; ++tj) {
         const std::size_t p = (n - n0) * g.tiles + ti * g.tw + tj;
         const Grid<const T> in{yp + (ti * g.rows.m * g.yw + tj * g.cols.m) * s.o, g.yw * s.o, s.o};
-        const Grid<T> out{dm + p * s.o, g.cols.alpha * g.stride(p_count, s.o), g.stride(p_count, s.o)};
+        const Grid<T> out{dm + p * s.o, g.cols.alpha * g.stride(p_count, s.o),
+                          g.stride(p_count, s.o)};
         transform<T, W>(g.rows.a, g.cols.a, in, s.o, tmp, out, false);
       }
   }
@@ -435,7 +430,8 @@ OVERPARAM_INLINE void input_grad_tiles(const Layout<T>& g, const T* dv, std::siz
     for (std::size_t ti = 0; ti < g.th; ++ti)
       for (std::size_t tj = 0; tj < g.tw; ++tj) {
         const std::size_t p = (n - n0) * g.tiles + ti * g.tw + tj;
-        const Grid<const T> in{dv + p * s.c, g.cols.alpha * g.stride(p_count, s.c), g.stride(p_count, s.c)};
+        const Grid<const T> in{dv + p * s.c, g.cols.alpha * g.stride(p_count, s.c),
+                               g.stride(p_count, s.c)};
         const Grid<T> out{xp + (ti * g.rows.m * g.pw + tj * g.cols.m) * s.c, g.pw * s.c, s.c};
         transform<T, W>(g.rows.b, g.cols.b, in, s.c, tmp, out, true);
       }
@@ -469,13 +465,14 @@ OVERPARAM_INLINE void backward_run(const Layout<T>& g, const T* x, const T* u, c
       input_tiles<T, W>(g, x, n0, n1, xp, tmp, v);
       for (std::size_t xi = 0; xi < g.xi; ++xi)
         blas::gemm(Transpose::yes, Transpose::no, s.o, s.c, p_count, T{1},
-                   dm + xi * g.stride(p_count, s.o), v + xi * g.stride(p_count, s.c), chunk == c0 ? T{0} : T{1},
-                   du + xi * g.stride(s.o, s.c));
+                   dm + xi * g.stride(p_count, s.o), v + xi * g.stride(p_count, s.c),
+                   chunk == c0 ? T{0} : T{1}, du + xi * g.stride(s.o, s.c));
     }
     if (dx) {  // dV_ξ[P, C] = dM_ξ[P, O] · U_ξ[O, C], then back into dx
       for (std::size_t xi = 0; xi < g.xi; ++xi)
-        blas::gemm(Transpose::no, Transpose::no, p_count, s.c, s.o, T{1}, dm + xi * g.stride(p_count, s.o),
-                   u + xi * g.stride(s.o, s.c), T{0}, v + xi * g.stride(p_count, s.c));
+        blas::gemm(Transpose::no, Transpose::no, p_count, s.c, s.o, T{1},
+                   dm + xi * g.stride(p_count, s.o), u + xi * g.stride(s.o, s.c), T{0},
+                   v + xi * g.stride(p_count, s.c));
       input_grad_tiles<T, W>(g, v, n0, n1, xp, tmp, dx);
     }
   }
@@ -503,8 +500,8 @@ OVERPARAM_INLINE void filter_grad(const Layout<T>& g, const T* du, T* gbuf, T* t
 template <typename T>
 std::size_t work_size(const Layout<T>& g) {
   const ConvShape& s = g.s;
-  return g.ph * g.pw * s.c + g.xi * g.lanes() + g.xi * (g.stride(g.max_p(), s.c) + g.stride(g.max_p(), s.o)) +
-         g.yh * g.yw * s.o;
+  return g.ph * g.pw * s.c + g.xi * g.lanes() +
+         g.xi * (g.stride(g.max_p(), s.c) + g.stride(g.max_p(), s.o)) + g.yh * g.yw * s.o;
 }
 
 // The vector code of one instruction set, W lanes of T, behind plain function pointers (the
@@ -518,30 +515,30 @@ struct Kernels {
   void (*backward_run)(const Layout<T>&, const T* x, const T* u, const T* dy, T* dx, T* du,
                        std::size_t c0, std::size_t c1, T* work);
 };
-#define OVERPARAM_WINOGRAD_KERNELS(ATTRIBUTE, NAME, W)                                            \
-  template <typename T>                                                                           \
-  ATTRIBUTE void NAME##_filter_tiles(const Layout<T>& g, const T* w, T* gbuf, T* tmp, T* u) {     \
-    filter_tiles<T, W>(g, w, gbuf, tmp, u);                                                       \
-  }                                                                                               \
-  template <typename T>                                                                           \
-  ATTRIBUTE void NAME##_filter_grad(const Layout<T>& g, const T* du, T* gbuf, T* tmp, T* dw,      \
-                                    T beta) {                                                     \
-    filter_grad<T, W>(g, du, gbuf, tmp, dw, beta);                                                \
-  }                                                                                               \
-  template <typename T>                                                                           \
-  ATTRIBUTE void NAME##_forward_chunk(const Layout<T>& g, const T* x, const T* u, const T* b,     \
-                                      T* y, std::size_t chunk, T* work) {                         \
-    forward_chunk<T, W>(g, x, u, b, y, chunk, work);                                              \
-  }                                                                                               \
-  template <typename T>                                                                           \
-  ATTRIBUTE void NAME##_backward_run(const Layout<T>& g, const T* x, const T* u, const T* dy,     \
-                                     T* dx, T* du, std::size_t c0, std::size_t c1, T* work) {     \
-    backward_run<T, W>(g, x, u, dy, dx, du, c0, c1, work);                                        \
-  }                                                                                               \
-  template <typename T>                                                                           \
-  Kernels<T> NAME##_kernels() {                                                                   \
-    return {NAME##_filter_tiles<T>, NAME##_filter_grad<T>, NAME##_forward_chunk<T>,               \
-            NAME##_backward_run<T>};                                                              \
+#define OVERPARAM_WINOGRAD_KERNELS(ATTRIBUTE, NAME, W)                                        \
+  template <typename T>                                                                       \
+  ATTRIBUTE void NAME##_filter_tiles(const Layout<T>& g, const T* w, T* gbuf, T* tmp, T* u) { \
+    filter_tiles<T, W>(g, w, gbuf, tmp, u);                                                   \
+  }                                                                                           \
+  template <typename T>                                                                       \
+  ATTRIBUTE void NAME##_filter_grad(const Layout<T>& g, const T* du, T* gbuf, T* tmp, T* dw,  \
+                                    T beta) {                                                 \
+    filter_grad<T, W>(g, du, gbuf, tmp, dw, beta);                                            \
+  }                                                                                           \
+  template <typename T>                                                                       \
+  ATTRIBUTE void NAME##_forward_chunk(const Layout<T>& g, const T* x, const T* u, const T* b, \
+                                      T* y, std::size_t chunk, T* work) {                     \
+    forward_chunk<T, W>(g, x, u, b, y, chunk, work);                                          \
+  }                                                                                           \
+  template <typename T>                                                                       \
+  ATTRIBUTE void NAME##_backward_run(const Layout<T>& g, const T* x, const T* u, const T* dy, \
+                                     T* dx, T* du, std::size_t c0, std::size_t c1, T* work) { \
+    backward_run<T, W>(g, x, u, dy, dx, du, c0, c1, work);                                    \
+  }                                                                                           \
+  template <typename T>                                                                       \
+  Kernels<T> NAME##_kernels() {                                                               \
+    return {NAME##_filter_tiles<T>, NAME##_filter_grad<T>, NAME##_forward_chunk<T>,           \
+            NAME##_backward_run<T>};                                                          \
   }
 
 OVERPARAM_WINOGRAD_KERNELS(, generic, int(16 / sizeof(T)))
@@ -657,7 +654,8 @@ void backward(const ConvShape& s, const T* x, const T* w, const T* dy, T* dx, T*
   });
   if (!dw) return;
   // dU = the runs' partial sums, in order
-  for (std::size_t r = 1; r < runs; ++r) blas::axpy(filter, T{1}, du.data() + r * filter, du.data());
+  for (std::size_t r = 1; r < runs; ++r)
+    blas::axpy(filter, T{1}, du.data() + r * filter, du.data());
   k.filter_grad(g, du.data(), scratch.data(), scratch.data() + taps, dw, dw_beta);
 }
 
