@@ -31,8 +31,12 @@ namespace {
 std::atomic<ConvAlgorithm> algorithm_setting{ConvAlgorithm::automatic};
 }  // namespace
 
-void set_conv_algorithm(ConvAlgorithm algorithm) { algorithm_setting = algorithm; }
-ConvAlgorithm conv_algorithm() { return algorithm_setting; }
+void set_conv_algorithm(ConvAlgorithm algorithm) {
+  algorithm_setting = algorithm;
+}
+ConvAlgorithm conv_algorithm() {
+  return algorithm_setting;
+}
 
 const char* to_string(ConvAlgorithm algorithm) {
   switch (algorithm) {

@@ -10,7 +10,8 @@
 //   Y = Aᵀ · [ Σ_c (G g_oc Gᵀ) ⊙ (Bᵀ d_c B) ] · A
 // The sum over channels at one of the α² positions ξ of the tile is a matrix product over all
 // tiles of all images at once, one GEMM per position:
-//   M_ξ[P, O] = V_ξ[P, C] · U_ξ[O, C]ᵀ    V: the transformed input tiles, U: the transformed filters,
+//   M_ξ[P, O] = V_ξ[P, C] · U_ξ[O, C]ᵀ    V: the transformed input tiles, U: the transformed
+//   filters,
 // where P counts tiles (of a chunk of images). Backward is the same algorithm's adjoint: the output
 // gradient dY goes through A · dY · Aᵀ to dM, then
 //   dV_ξ = dM_ξ · U_ξ   (dx: each tile's B · dV · Bᵀ added back where the tile was read)

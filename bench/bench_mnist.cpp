@@ -1,5 +1,5 @@
-// One training step of the MNIST tutorial convnet (experiments/mnist/model.hpp), timed step by step:
-// the forward pass, the loss with its L2 term, backward and the Momentum update, exactly as
+// One training step of the MNIST tutorial convnet (experiments/mnist/model.hpp), timed step by
+// step: the forward pass, the loss with its L2 term, backward and the Momentum update, exactly as
 // experiments::train_mnist runs them, but with the batches prepared beforehand, so that data
 // loading is not in the time. Prints the median milliseconds per step (wall time, and the CPU time
 // of all threads).
@@ -132,8 +132,7 @@ Options parse(int argc, char** argv) {
         o.conv = ad::ConvAlgorithm::fast;
       else
         usage("--conv is automatic, im2col or fast");
-    }
-    else
+    } else
       usage(("unknown flag " + flag).c_str());
   }
   if (o.steps == 0 || o.batch == 0) usage("--steps and --batch must be at least 1");
@@ -333,14 +332,15 @@ int main(int argc, char** argv) {
               m, ms.size(), *std::min_element(ms.begin(), ms.end()),
               *std::max_element(ms.begin(), ms.end()), o.threads);
   if (!step_cpu_ms.empty()) std::printf(", CPU %.2f ms per step", median(step_cpu_ms));
-  if (o.gemms) std::printf(", %.2f G multiply-adds, %.1f GFLOP/s", macs / 1e9, 2 * macs / (m * 1e6));
+  if (o.gemms)
+    std::printf(", %.2f G multiply-adds, %.1f GFLOP/s", macs / 1e9, 2 * macs / (m * 1e6));
   if (!o.gemms && o.variant == "original") {
     const Macs step = step_macs(o.batch);
-    std::printf(", conv %s: %.2f G multiply-adds (%.2f G in products, %.2f G in transforms), "
-                "%.1f GFLOP/s",
-                ad::to_string(o.conv), (step.products + step.transforms) / 1e9,
-                step.products / 1e9, step.transforms / 1e9,
-                2 * (step.products + step.transforms) / (m * 1e6));
+    std::printf(
+        ", conv %s: %.2f G multiply-adds (%.2f G in products, %.2f G in transforms), "
+        "%.1f GFLOP/s",
+        ad::to_string(o.conv), (step.products + step.transforms) / 1e9, step.products / 1e9,
+        step.transforms / 1e9, 2 * (step.products + step.transforms) / (m * 1e6));
   }
   // OPENBLAS_CORETYPE, when set, overrides OpenBLAS's own choice of kernels for this CPU.
   std::printf(", OpenBLAS %s kernels\n", openblas_get_corename());

@@ -66,7 +66,7 @@ void check_encoding(std::string_view text, const std::string& name) {
     throw DataError(name + ": looks like UTF-16 text (" +
                     (text.starts_with("\xff\xfe")   ? std::string("byte-order mark FF FE")
                      : text.starts_with("\xfe\xff") ? std::string("byte-order mark FE FF")
-                                                  : std::string("NUL bytes in its first line")) +
+                                                    : std::string("NUL bytes in its first line")) +
                     "); expected ASCII or UTF-8: save it as UTF-8");
   }
   const std::size_t cr = text.find('\r');
@@ -305,7 +305,8 @@ Dataset load_gas(const std::string& path, int gas_class) {
   gathered.gas_class = gas_class;
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
-    for (const std::string& file : batch_files(path)) parse_text(read_file(file, gas_max_bytes), file, gathered);
+    for (const std::string& file : batch_files(path))
+      parse_text(read_file(file, gas_max_bytes), file, gathered);
   } else {
     parse_text(read_file(path, gas_max_bytes), path, gathered);
   }

@@ -289,7 +289,8 @@ Mnist load_mnist(const std::string& dir, std::size_t validation_size) {
   Mnist mnist;
   MnistSplit full = load_idx_split(paths[0], paths[1]);
   if (full.count == 0) {
-    throw DataError(paths[0] + " holds no images (its header announces 0); a training file needs "
+    throw DataError(paths[0] +
+                    " holds no images (its header announces 0); a training file needs "
                     "at least one image, and MNIST's holds 60000");
   }
   if (validation_size >= full.count) {

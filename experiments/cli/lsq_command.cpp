@@ -48,9 +48,9 @@ int run_lsq(int argc, char** argv) {
   // tape's [m,1] columns: checked from the real sizes before any of it is allocated.
   const double cells = double(o.rows) * double(o.features);
   try {
-    require_memory(cells * (2 * 8 + (o.float32 ? 4 : 8)) + double(o.rows) * 8 * 8,
-                   "--rows " + std::to_string(o.rows) + " --features " +
-                       std::to_string(o.features));
+    require_memory(
+        cells * (2 * 8 + (o.float32 ? 4 : 8)) + double(o.rows) * 8 * 8,
+        "--rows " + std::to_string(o.rows) + " --features " + std::to_string(o.features));
   } catch (const std::invalid_argument& e) {
     return fail(e.what());
   }

@@ -6,9 +6,9 @@
 #include <stdexcept>
 
 #include "autodiff/autodiff.hpp"
+#include "autodiff/lp_regression.hpp"
 #include "experiments/report/interrupt.hpp"
 #include "experiments/report/progress.hpp"
-#include "autodiff/lp_regression.hpp"
 
 namespace experiments {
 

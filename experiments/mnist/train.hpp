@@ -23,8 +23,8 @@ struct MnistConfig {
   std::size_t eval_batch = 500;   // images per forward pass when evaluating
   std::uint64_t seed = mnist_default_seed;
   ad::ConvAlgorithm conv = ad::ConvAlgorithm::automatic;  // how conv2d computes (--conv)
-  bool progress = false;  // a progress line on a terminal
-  bool verbose = false;   // a line on stdout at each evaluation
+  bool progress = false;                                  // a progress line on a terminal
+  bool verbose = false;                                   // a line on stdout at each evaluation
   std::string progress_label = "mnist";
 };
 

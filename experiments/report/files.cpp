@@ -50,10 +50,9 @@ void claim_output_dir(const std::string& dir) {
     std::string pid;
     for (ssize_t i = 0; i < n && buf[i] >= '0' && buf[i] <= '9'; ++i) pid += buf[i];
     if (err == EWOULDBLOCK)
-      throw std::runtime_error("the output folder '" + dir +
-                               "' is in use by another overparam run (pid " +
-                               (pid.empty() ? "unknown" : pid) +
-                               "); wait for it to finish or choose another --out");
+      throw std::runtime_error(
+          "the output folder '" + dir + "' is in use by another overparam run (pid " +
+          (pid.empty() ? "unknown" : pid) + "); wait for it to finish or choose another --out");
     throw std::runtime_error("cannot lock the output folder '" + dir + "': " + std::strerror(err));
   }
   // Ours until the process ends: the descriptor is never closed.

@@ -87,7 +87,8 @@ bool panel_commands(Gnuplot& gp, const Series* series, std::size_t count, const 
       points.emplace_back(s.x[i], s.y[i]);
     }
     if (points.empty()) continue;
-    plot += std::string(first ? "" : ", ") + "'-' with lines linewidth 2 title " + gnuplot_quote(s.label);
+    plot += std::string(first ? "" : ", ") + "'-' with lines linewidth 2 title " +
+            gnuplot_quote(s.label);
     first = false;
     data.push_back(std::move(points));
   }

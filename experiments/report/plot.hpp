@@ -2,8 +2,8 @@
 //
 // A curve is a Series of (x, y) points; a plot is one panel of curves, a figure several panels
 // side by side. gnuplot draws each PNG into a private temporary file (no user text in the
-// script: titles and labels are quoted by gnuplot_quote), which is then written into place. A machine
-// without gnuplot still gets every CSV and JSON file, and a warning instead of the PNG.
+// script: titles and labels are quoted by gnuplot_quote), which is then written into place. A
+// machine without gnuplot still gets every CSV and JSON file, and a warning instead of the PNG.
 #pragma once
 
 #include <string>

@@ -45,7 +45,7 @@ struct TapeExample {
   double loss = 0;
   std::string dot;         // Tape::to_dot() after backward
   std::string dot_values;  // Tape::to_dot(true): with each node's value and gradient
-  TapeGraph graph;  // the same nodes, read through Tape::node()
+  TapeGraph graph;         // the same nodes, read through Tape::node()
   // name, shape and Frobenius norm of each parameter's gradient
   struct Gradient {
     std::string name, shape;

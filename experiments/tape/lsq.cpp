@@ -66,7 +66,8 @@ int train(const LsqOptions& o) {
     }
     if (it == o.iterations) break;
     if (interrupted()) {  // Ctrl-C or SIGTERM: stop at this step, its loss printed last
-      if (it % o.print_every != 0) std::printf("%10zu  %14.6e  %14.6e\n", it, value, value - l_star);
+      if (it % o.print_every != 0)
+        std::printf("%10zu  %14.6e  %14.6e\n", it, value, value - l_star);
       std::fprintf(stderr, "overparam lsq: interrupted at iteration %zu of %zu\n", it,
                    o.iterations);
       return interrupted_exit_code();

@@ -13,8 +13,8 @@
 #include "autodiff/winograd.hpp"
 #include "gradcheck.hpp"
 
-using ad::ConvAlgorithm;
 using ad::Conv2dOptions;
+using ad::ConvAlgorithm;
 using ad::Padding;
 using ad::Shape;
 using ad::Tensor;
@@ -140,7 +140,8 @@ TEST_CASE("conv2d winograd: forward, dx, dw and db equal im2col's in double", "[
     const Result ref = run<double>(ConvAlgorithm::im2col, x, w, b, dy, options);
     const Result fast = run<double>(ConvAlgorithm::fast, x, w, b, dy, options);
     REQUIRE(fast.y.shape() == ys);
-    for (std::size_t i = 0; i < ref.y.size(); ++i) CHECK(fast.y[i] == Approx(ref.y[i]).epsilon(1e-11).margin(1e-11));
+    for (std::size_t i = 0; i < ref.y.size(); ++i)
+      CHECK(fast.y[i] == Approx(ref.y[i]).epsilon(1e-11).margin(1e-11));
     for (std::size_t i = 0; i < ref.dx.size(); ++i)
       CHECK(fast.dx[i] == Approx(ref.dx[i]).epsilon(1e-11).margin(1e-11));
     for (std::size_t i = 0; i < ref.dw.size(); ++i)
@@ -209,9 +210,10 @@ double float_bound(std::size_t terms, std::size_t alpha, double kappa2, std::siz
   return (double(terms + 4 * alpha) * kappa2 + double(im2col_terms)) * eps * a * b;
 }
 
-TEST_CASE("conv2d winograd: float32 outputs and gradients within the tile's rounding bound of "
-          "im2col's",
-          "[autodiff]") {
+TEST_CASE(
+    "conv2d winograd: float32 outputs and gradients within the tile's rounding bound of "
+    "im2col's",
+    "[autodiff]") {
   // MNIST's two layers (fewer images): the tolerance is winograd.hpp's first-order bound,
   // (terms + 4α)·ε·κ²·max|a|·max|b|, plus im2col's own, terms·ε·max|a|·max|b|.
   struct Layer {
@@ -233,8 +235,7 @@ TEST_CASE("conv2d winograd: float32 outputs and gradients within the tile's roun
     const std::size_t tiles = n * ((h + t.m - 1) / t.m) * ((h + t.m - 1) / t.m);
     const double tol_y = float_bound(c, t.alpha, kappa2, c * k * k, max_abs(w), max_abs(x));
     const double tol_dx = float_bound(o, t.alpha, kappa2, o * k * k, max_abs(w), max_abs(dy));
-    const double tol_dw =
-        float_bound(tiles, t.alpha, kappa2, n * h * h, max_abs(x), max_abs(dy));
+    const double tol_dw = float_bound(tiles, t.alpha, kappa2, n * h * h, max_abs(x), max_abs(dy));
     auto worst = [](const Tensor<double>& a, const Tensor<double>& b) {
       double m = 0;
       for (std::size_t i = 0; i < a.size(); ++i) m = std::max(m, std::abs(a[i] - b[i]));

@@ -14,9 +14,9 @@
 #include <thread>
 #include <vector>
 
+#include "data_loaders/read_file.hpp"
 #include "experiments/files.hpp"
 #include "experiments/process.hpp"
-#include "data_loaders/read_file.hpp"
 #include "experiments/report/json.hpp"
 #include "experiments/report/plot.hpp"
 
@@ -60,9 +60,10 @@ TEST_CASE("hostile names: gnuplot_quote leaves nothing for gnuplot to interpret"
   CHECK(experiments::gnuplot_quote(std::string("a\0b", 3)) == "'a b'");
 }
 
-TEST_CASE("hostile names: titles, labels and legend entries with every special character plot "
-          "and run nothing",
-          "[experiments][reliability]") {
+TEST_CASE(
+    "hostile names: titles, labels and legend entries with every special character plot "
+    "and run nothing",
+    "[experiments][reliability]") {
   if (!experiments::gnuplot_available()) {
     WARN("gnuplot is not installed");
     return;
@@ -88,9 +89,10 @@ TEST_CASE("hostile names: titles, labels and legend entries with every special c
     CHECK(entry.path().filename() == "plot.png");
 }
 
-TEST_CASE("hostile names: an --out folder named with quotes, backquotes or $ gets its plot and "
-          "runs no command",
-          "[experiments][reliability]") {
+TEST_CASE(
+    "hostile names: an --out folder named with quotes, backquotes or $ gets its plot and "
+    "runs no command",
+    "[experiments][reliability]") {
   if (!experiments::gnuplot_available()) {
     WARN("gnuplot is not installed");
     return;
@@ -132,9 +134,9 @@ TEST_CASE("hostile names: tape renders a --dot file whose name starts with '-' a
 TEST_CASE("outputs: two grid rates that print alike write two CSV files, named by grid index",
           "[experiments][reliability]") {
   const std::string out = temp_dir("hostile-grid") + "/run";
-  const Outcome o = run_overparam({"linear", "--p", "2", "--depth", "2", "--iterations", "5",
-                                   "--lr-grid", "1e-3,1.000001e-3", "--no-plot", "--no-progress",
-                                   "--out", out});
+  const Outcome o =
+      run_overparam({"linear", "--p", "2", "--depth", "2", "--iterations", "5", "--lr-grid",
+                     "1e-3,1.000001e-3", "--no-plot", "--no-progress", "--out", out});
   INFO(describe(o));
   REQUIRE(o.code == 0);
   CHECK(fs::exists(out + "/losses_grid0.csv"));
@@ -155,8 +157,8 @@ TEST_CASE("outputs: a second run with the same --out refuses, naming the first r
   while (!fs::exists(out + "/.overparam.lock") && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  const Outcome second = run_overparam(
-      {"linear", "--iterations", "5", "--no-plot", "--no-progress", "--out", out});
+  const Outcome second =
+      run_overparam({"linear", "--iterations", "5", "--no-plot", "--no-progress", "--out", out});
   INFO(describe(second));
   CHECK(second.code == 1);
   CHECK_THAT(second.err, Catch::Contains("the output folder '" + out +
@@ -166,8 +168,8 @@ TEST_CASE("outputs: a second run with the same --out refuses, naming the first r
   const Outcome o = first.wait(std::chrono::seconds(60));
   CHECK(o.code == 130);
   // Once the first run has ended, the folder is free again.
-  const Outcome third = run_overparam(
-      {"linear", "--iterations", "5", "--no-plot", "--no-progress", "--out", out});
+  const Outcome third =
+      run_overparam({"linear", "--iterations", "5", "--no-plot", "--no-progress", "--out", out});
   INFO(describe(third));
   CHECK(third.code == 0);
 }
@@ -240,8 +242,7 @@ TEST_CASE("memory: the optimum of a small file of 100,000 features is refused fr
   const std::string dir = temp_dir("hostile-wide");
   std::string row = "1;10.0";
   // 240 GB for the optimum, from a 2 MB file: more than any test machine has.
-  for (int j = 1; j <= 100000; ++j)
-    row += " " + std::to_string(j) + ":0." + std::to_string(j % 7);
+  for (int j = 1; j <= 100000; ++j) row += " " + std::to_string(j) + ":0." + std::to_string(j % 7);
   write_file_atomic_for_test(dir + "/wide.dat", row + "\n" + row + "\n");
   const Outcome o = run_overparam({"linear", "--data", dir + "/wide.dat", "--iterations", "3",
                                    "--no-plot", "--no-progress", "--out", dir + "/run"},
@@ -282,16 +283,17 @@ TEST_CASE("signals: SIGINT or SIGTERM stops overparam lsq and theory toy at thei
   }
 }
 
-TEST_CASE("records: run.json stays valid UTF-8 for a non-UTF-8 --data, escaped reversibly, and "
-          "records the largest seed as the number",
-          "[experiments][reliability]") {
+TEST_CASE(
+    "records: run.json stays valid UTF-8 for a non-UTF-8 --data, escaped reversibly, and "
+    "records the largest seed as the number",
+    "[experiments][reliability]") {
   CHECK(experiments::json_escape_bytes("a\xff\\b\xc3\xa9") == "a\\xff\\\\b\xc3\xa9");
   const std::string dir = temp_dir("hostile-utf8");
   const std::string data = dir + "/gas-\xff\xfe.dat.gz";
   fs::copy_file(std::string(OVERPARAM_SOURCE_DIR) + "/data/gas/ethanol.dat.gz", data);
-  const Outcome o = run_overparam({"linear", "--data", data, "--iterations", "3", "--seed",
-                                   "18446744073709551615", "--no-plot", "--no-progress", "--out",
-                                   dir + "/run"});
+  const Outcome o =
+      run_overparam({"linear", "--data", data, "--iterations", "3", "--seed",
+                     "18446744073709551615", "--no-plot", "--no-progress", "--out", dir + "/run"});
   INFO(describe(o));
   REQUIRE(o.code == 0);
   const std::string text = read(dir + "/run/run.json");

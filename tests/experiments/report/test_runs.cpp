@@ -9,7 +9,8 @@
 
 namespace fs = std::filesystem;
 
-TEST_CASE("distinguishing_labels: the settings that differ, or the names", "[experiments][report]") {
+TEST_CASE("distinguishing_labels: the settings that differ, or the names",
+          "[experiments][report]") {
   using experiments::RunCurve;
   std::vector<RunCurve> curves(3);
   curves[0] = {"a", {{"depth", "1"}, {"optimizer", "\"gd\""}, {"p", "4"}}, {}};
@@ -26,12 +27,13 @@ TEST_CASE("overparam plot: two linear runs on one plot, labelled by their depth"
           "[experiments][report]") {
   const std::string dir = temp_dir("plot");
   for (const char* depth : {"1", "2"}) {
-    const auto o = test_process::run_overparam({"linear", "--depth", depth, "--iterations", "20",
-                                                "--no-plot", "--no-progress", "--out",
-                                                dir + "/depth" + depth});
+    const auto o =
+        test_process::run_overparam({"linear", "--depth", depth, "--iterations", "20", "--no-plot",
+                                     "--no-progress", "--out", dir + "/depth" + depth});
     REQUIRE(o.code == 0);
   }
-  const auto curves = experiments::read_run_curves(dir + "/depth2", experiments::CurveValue::distance);
+  const auto curves =
+      experiments::read_run_curves(dir + "/depth2", experiments::CurveValue::distance);
   REQUIRE(curves.size() == 1);
   CHECK(curves[0].series.x.size() == 21);
   CHECK(curves[0].settings.at("depth") == "2");
