@@ -3,8 +3,6 @@
 #include <cblas.h>
 
 #include <algorithm>
-#include <atomic>
-#include <thread>
 #include <vector>
 
 namespace ad::blas {
@@ -95,25 +93,24 @@ std::size_t parallel_threads(std::size_t ranges) {
 }
 
 void parallel_for(std::size_t ranges,
-                  const std::function<void(std::size_t range, std::size_t thread)>& body) {
+                  const std::function<void(std::size_t range, std::size_t thread)>& body,
+                  Schedule schedule) {
   const std::size_t threads = parallel_threads(ranges);
-  std::atomic<std::size_t> next{0};
-  auto work = [&](std::size_t thread) {
-    const bool outer = in_parallel;
-    in_parallel = true;
-    for (std::size_t range = next++; range < ranges; range = next++) body(range, thread);
-    in_parallel = outer;
+  auto work = [&](std::size_t range, std::size_t thread) {
+    struct Inside {  // BLAS calls in the body stay on its thread, even when the body throws
+      bool outer = in_parallel;
+      Inside() { in_parallel = true; }
+      ~Inside() { in_parallel = outer; }
+    } inside;
+    body(range, thread);
   };
   if (threads <= 1) {
-    work(0);
+    for (std::size_t range = 0; range < ranges; ++range) work(range, 0);
     return;
   }
   const int openblas_threads = openblas_get_num_threads();
   if (openblas_threads > 1) openblas_set_num_threads(1);
-  std::vector<std::thread> workers;
-  for (std::size_t thread = 1; thread < threads; ++thread) workers.emplace_back(work, thread);
-  work(0);
-  for (std::thread& worker : workers) worker.join();
+  run_on_threads(ranges, threads, work, schedule);
   if (openblas_threads > 1) openblas_set_num_threads(openblas_threads);
 }
 

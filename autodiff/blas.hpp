@@ -10,6 +10,8 @@
 #include <cstddef>
 #include <functional>
 
+#include "autodiff/thread_pool.hpp"
+
 namespace ad {
 
 enum class Transpose { no, yes };
@@ -69,10 +71,13 @@ Threading threading();
 // Runs body(range, thread) for range = 0 .. ranges - 1 on min(num_threads(), ranges) threads,
 // `thread` naming the thread that runs it (0 is the calling one), with OpenBLAS kept to one
 // thread meanwhile. Each thread takes the next range not yet taken, so a thread slowed down
-// (by another program on its core) takes fewer, instead of the others waiting for it. BLAS
-// calls inside `body` run on the calling thread only. `body` must not throw.
+// (by another program on its core) takes fewer, instead of the others waiting for it; with
+// Schedule::fixed, thread t takes ranges t, t + threads, ... on every call instead. BLAS
+// calls inside `body` run on the calling thread only. The threads are the pool's of
+// autodiff/thread_pool.hpp, started once; an exception thrown by `body` is rethrown here.
 void parallel_for(std::size_t ranges,
-                  const std::function<void(std::size_t range, std::size_t thread)>& body);
+                  const std::function<void(std::size_t range, std::size_t thread)>& body,
+                  Schedule schedule = Schedule::dynamic);
 // The number of threads parallel_for(ranges, ...) would use (buffers per thread).
 std::size_t parallel_threads(std::size_t ranges);
 

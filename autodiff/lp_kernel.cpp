@@ -1,5 +1,6 @@
 #include "autodiff/lp_kernel.hpp"
 
+#include "autodiff/blas.hpp"
 #include "autodiff/vector_lanes.hpp"
 
 #include <algorithm>
@@ -28,6 +29,8 @@ struct Tiles {
   static constexpr int W = W_, MR = MR_, Q = Q_, NR_MAX = NR_MAX_;
 };
 
+// One part of the kernel's work: rows [0, m) of x and y, which are rows of a data set of
+// m_total rows (the gradient's 1/m is 1/m_total).
 template <typename T>
 struct Args {
   const T* x;
@@ -39,7 +42,13 @@ struct Args {
   int p;
   double* loss;
   T* grad;
+  std::size_t m_total;
 };
+
+// Rows per block: about 32 KiB of X, so that the backward pass finds the block in L1.
+std::size_t block_rows(std::size_t d, std::size_t element) {
+  return std::clamp<std::size_t>(32768 / (d * element), 8, 512);
+}
 
 // ---- forward: the residuals' dot products -------------------------------------------------
 
@@ -195,13 +204,12 @@ OVERPARAM_INLINE void run(const Args<T>& a) {
   const int p = a.p;
   double* const loss = a.loss;
   T* const grad = a.grad;
-  // Rows per block: about 32 KiB of X, so that the backward pass finds the block in L1.
-  const std::size_t block = std::clamp<std::size_t>(32768 / (d * sizeof(T)), 8, 512);
+  const std::size_t block = block_rows(d, sizeof(T));
   std::vector<T> r(n * block);  // the block's residuals, one model after the other: [n, b]
   std::vector<T> column(k > 1 ? block : 0);  // one column of the block's targets
   std::fill(loss, loss + n, 0.0);
   if (grad) std::fill(grad, grad + n * d, T{0});
-  const T inv_m = T{1} / T(m);
+  const T inv_m = T{1} / T(a.m_total);
   for (std::size_t i0 = 0; i0 < m; i0 += block) {
     const std::size_t b = std::min(block, m - i0);
     const T* xb = x + i0 * d;
@@ -338,10 +346,20 @@ KernelIsa best_kernel_isa() {
   return best;
 }
 
+namespace {
+
+// The kernel's work is cut into parts of whole blocks of rows, which parallel_for shares out
+// between threads; their sums are added in the parts' order. The number of parts depends on the
+// shape alone (one per 64 Ki elements of X, at most 4), never on the threads, so that results are
+// the same to the bit on any number of threads; a small X stays one part, run on one thread.
+constexpr std::size_t part_elements = 65536, max_parts = 4;
+
+std::size_t kernel_parts(std::size_t m, std::size_t d, std::size_t blocks) {
+  return std::clamp<std::size_t>(m * d / part_elements, 1, std::min(max_parts, blocks));
+}
+
 template <typename T>
-void lp_regression_kernel(const T* x, std::size_t m, std::size_t d, const T* v, std::size_t n,
-                          const T* y, std::size_t k, int p, double* loss, T* grad, KernelIsa isa) {
-  const Args<T> a{x, m, d, v, n, y, k, p, loss, grad};
+void run_part(const Args<T>& a, KernelIsa isa) {
   switch (isa) {
 #if OVERPARAM_LP_X86
     case KernelIsa::avx512:
@@ -352,6 +370,37 @@ void lp_regression_kernel(const T* x, std::size_t m, std::size_t d, const T* v, 
     default:
       return run_generic(a);
   }
+}
+
+}  // namespace
+
+template <typename T>
+void lp_regression_kernel(const T* x, std::size_t m, std::size_t d, const T* v, std::size_t n,
+                          const T* y, std::size_t k, int p, double* loss, T* grad, KernelIsa isa) {
+  const std::size_t block = block_rows(d, sizeof(T)), blocks = (m + block - 1) / block;
+  const std::size_t parts = kernel_parts(m, d, blocks);
+  if (parts == 1) return run_part(Args<T>{x, m, d, v, n, y, k, p, loss, grad, m}, isa);
+  // Part q: whole blocks [q·blocks/parts, (q+1)·blocks/parts), its sums into a buffer of its own
+  // (part 0's gradient into grad itself); the parts are then added in order.
+  std::vector<double> losses(parts * n);
+  std::vector<T> grads(grad ? (parts - 1) * n * d : 0);
+  blas::parallel_for(parts, [&](std::size_t q, std::size_t) {
+    const std::size_t i0 = q * blocks / parts * block;
+    const std::size_t i1 = std::min(m, (q + 1) * blocks / parts * block);
+    T* g = !grad ? nullptr : q == 0 ? grad : grads.data() + (q - 1) * n * d;
+    run_part(Args<T>{x + i0 * d, i1 - i0, d, v, n, y + i0 * k, k, p, losses.data() + q * n, g, m},
+             isa);
+  }, Schedule::fixed);  // each thread's rows stay in its core's cache from call to call
+  for (std::size_t c = 0; c < n; ++c) {
+    double sum = losses[c];
+    for (std::size_t q = 1; q < parts; ++q) sum += losses[q * n + c];
+    loss[c] = sum;
+  }
+  if (grad)
+    for (std::size_t q = 1; q < parts; ++q) {
+      const T* g = grads.data() + (q - 1) * n * d;
+      for (std::size_t t = 0; t < n * d; ++t) grad[t] += g[t];
+    }
 }
 
 template <typename T>

@@ -12,7 +12,11 @@
 // AVX2 + FMA and plain SSE2 that the processor has is picked at run time.
 //
 // The arithmetic does not depend on how many models are stacked, nor on where a model sits in
-// the stack: a model computed alone or inside a grid gets bit-identical results.
+// the stack: a model computed alone or inside a grid gets bit-identical results. A large X
+// (from 128 Ki elements) is cut into up to four parts of whole blocks of rows, shared out by
+// ad::blas::parallel_for between the threads ad::blas::set_num_threads allows (one inside a
+// parallel_for body): the parts depend on X's shape alone, so the results are the same to the
+// bit on any number of threads.
 #pragma once
 
 #include <cstddef>

@@ -10,7 +10,9 @@
 //   BM_linear_hand               the hand-written depth-1 loop, the floor for any depth
 //   BM_lp_blas/K, BM_lp_kernel/K the bare residual-and-gradient computation of K stacked models:
 //                                two BLAS GEMMs (the tape's old path) against the fused kernel
-// OpenBLAS runs single-threaded here (two threads slow gemv down on this machine).
+//   BM_lp_kernel_threads/T,      one model's kernel, and one BM_linear_fused/3/1 iteration, on T
+//   BM_linear_fused_threads/T    threads (wall time)
+// Everything else runs on one thread (two threads slow OpenBLAS's gemv down on this machine).
 // bench/run.sh runs them interleaved and prints medians and ratios.
 #include <benchmark/benchmark.h>
 #include <cblas.h>
@@ -70,8 +72,8 @@ BENCHMARK(BM_linear_tape)
 
 // K networks of depth DEPTH, width WIDTH, trained together as experiments/linear/trainer.cpp does.
 void linear_fused(benchmark::State& state, std::size_t models, std::size_t depth,
-                  std::size_t width) {
-  ad::blas::set_num_threads(1);
+                  std::size_t width, int threads = 1) {
+  ad::blas::set_num_threads(threads);
   const GasData& data = gas();
   nn::DeepLinearOptions o;
   o.input_dim = data.x.cols();
@@ -174,6 +176,7 @@ void BM_lp_blas(benchmark::State& state) {
 BENCHMARK(BM_lp_blas)->Arg(1)->Arg(5)->Arg(10)->Unit(benchmark::kMicrosecond);
 
 void BM_lp_kernel(benchmark::State& state) {
+  ad::blas::set_num_threads(1);
   const GasData& data = gas();
   Stack s(static_cast<std::size_t>(state.range(0)));
   for (auto _ : state) {
@@ -184,6 +187,26 @@ void BM_lp_kernel(benchmark::State& state) {
   state.SetLabel(ad::kernel_isa_name(ad::best_kernel_isa()));
 }
 BENCHMARK(BM_lp_kernel)->Arg(1)->Arg(5)->Arg(10)->Unit(benchmark::kMicrosecond);
+
+// One model's kernel (K = 1) and one depth-3 width-1 iteration on THREADS threads (the kernel
+// shares X's rows out between them): wall time, since CPU time counts both threads.
+void BM_lp_kernel_threads(benchmark::State& state) {
+  ad::blas::set_num_threads(int(state.range(0)));
+  const GasData& data = gas();
+  Stack s(1);
+  for (auto _ : state) {
+    ad::lp_regression_kernel(data.x.data(), s.m, s.d, s.v.data(), s.models, data.y.data(), 1, 4,
+                             s.loss.data(), s.g.data());
+    benchmark::DoNotOptimize(s.g.data());
+  }
+}
+BENCHMARK(BM_lp_kernel_threads)->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMicrosecond);
+
+void BM_linear_fused_threads(benchmark::State& state) {
+  const int threads = int(state.range(0));
+  linear_fused(state, 1, 3, 1, threads);
+}
+BENCHMARK(BM_linear_fused_threads)->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 

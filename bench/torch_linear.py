@@ -1,26 +1,27 @@
 #!/usr/bin/python3
 """PyTorch eager on the same work as BM_linear_tape/3/1 (bench/bench_linear.cpp): one gradient
 descent iteration of a depth-3, width-1 linear network on the l_4 loss over all 2565 ethanol
-rows (zscore-normalized), float64, one thread. Prints the median microseconds per iteration of
-ROUNDS timings of about a second each.
+rows (zscore-normalized), float64, on THREADS threads (torch's and its OpenBLAS's; default 1).
+Prints the median microseconds per iteration of ROUNDS timings of about a second each.
 
-    bench/torch_linear.py [ROUNDS]      (needs Debian's python3-torch)
+    bench/torch_linear.py [ROUNDS] [THREADS]      (needs Debian's python3-torch)
 """
 import os
+import sys
 
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # one BLAS thread, like the C++ side
-os.environ.setdefault("OMP_NUM_THREADS", "1")
+threads = sys.argv[2] if len(sys.argv) > 2 else "1"
+os.environ.setdefault("OPENBLAS_NUM_THREADS", threads)  # as many BLAS threads as torch's
+os.environ.setdefault("OMP_NUM_THREADS", threads)
 
 import gzip  # noqa: E402  (after the environment is set for OpenBLAS)
 import pathlib
 import statistics  # noqa: E402
-import sys  # noqa: E402
 import time  # noqa: E402
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-torch.set_num_threads(1)
+torch.set_num_threads(int(threads))
 root = pathlib.Path(__file__).resolve().parent.parent
 rows = []
 with gzip.open(root / "data/gas/ethanol.dat.gz", "rt") as f:

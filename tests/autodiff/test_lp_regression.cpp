@@ -246,6 +246,45 @@ TEST_CASE("lp_regression_kernel: a model's results do not depend on the stack it
   }
 }
 
+TEST_CASE("lp_regression_kernel: a large X is shared between threads, same bits on any count",
+          "[autodiff][threads]") {
+  // 2565 x 128 (the ethanol data's shape) is cut into four parts of rows; whatever the threads,
+  // every loss and gradient entry is the same to the bit, and equals a direct sum to rounding.
+  const std::size_t m = 2565, d = 128, n = 3;
+  const Problem pr = problem(m, d, 1, n, 11);
+  auto run = [&](int threads, ad::blas::Threading how) {
+    ad::blas::set_num_threads(threads, how);
+    std::vector<double> loss(n), grad(n * d);
+    ad::lp_regression_kernel(pr.x.data(), m, d, pr.v.data(), n, pr.y.data(), 1, 4, loss.data(),
+                             grad.data());
+    loss.insert(loss.end(), grad.begin(), grad.end());
+    return loss;
+  };
+  const int before = ad::blas::num_threads();
+  const std::vector<double> one = run(1, ad::blas::Threading::openblas);
+  for (int threads : {2, 3, 4}) {
+    INFO(threads << " threads");
+    const std::vector<double> own = run(threads, ad::blas::Threading::own);
+    const std::vector<double> openblas = run(threads, ad::blas::Threading::openblas);
+    CHECK(bits_equal(own.data(), one.data(), one.size()));
+    CHECK(bits_equal(openblas.data(), one.data(), one.size()));
+  }
+  ad::blas::set_num_threads(before);
+  for (std::size_t q = 0; q < n; ++q) {  // Σ r^4 and (1/m) Σ r^3 x_i, directly
+    double loss = 0;
+    std::vector<double> grad(d, 0.0);
+    for (std::size_t i = 0; i < m; ++i) {
+      double r = -pr.y[i];
+      for (std::size_t j = 0; j < d; ++j) r += pr.x.at(i, j) * pr.v.at(q, j);
+      loss += r * r * r * r;
+      for (std::size_t j = 0; j < d; ++j) grad[j] += r * r * r * pr.x.at(i, j) / double(m);
+    }
+    CHECK(one[q] == Approx(loss).epsilon(1e-12));
+    for (std::size_t j = 0; j < d; ++j)
+      CHECK(one[n + q * d + j] == Approx(grad[j]).epsilon(1e-10).margin(1e-12));
+  }
+}
+
 TEST_CASE("lp_regression_losses: a known example by hand", "[autodiff]") {
   // X = [[1, 2], [3, 4]], y = [1, 2]; model 0 is v = [1, 0] (residuals 0, 1), model 1 is
   // v = [0, 1] (residuals 1, 2). p = 4, m = 2: L = Σ r^4 / 8, so 1/8 and 17/8;

@@ -103,8 +103,12 @@ TEST_CASE("lp_optimum: on the bundled ethanol data, L* for p = 2 and 4", "[exper
                                   data::Normalization::zscore, p);
     const std::vector<double> x(pr.x.begin(), pr.x.end()), y(pr.y.begin(), pr.y.end());
     const auto opt = experiments::lp_optimum(x, y, pr.x.rows(), pr.x.cols(), p);
+    // Newton stops where its line search can no longer see the loss decrease in double. Where
+    // that is depends on how the BLAS kernels OpenBLAS picks for the processor round the sums:
+    // |grad| below 1e-11 with its AVX2 and AVX-512 kernels, about 8e-10 with its SSE3 (Prescott)
+    // ones, which it falls back to on processors it does not know.
     INFO("p = " << p << " L* = " << opt.loss << " |grad| = " << opt.grad_norm);
-    CHECK(opt.grad_norm <= 1e-11);
+    CHECK(opt.grad_norm <= 1e-8);
     CHECK(opt.loss > 0);
     CHECK(opt.loss < 1.0);  // the standardized target alone has loss 1/p·E[y^p] ≥ 1/p... far above
   }
