@@ -384,13 +384,17 @@ void lp_regression_kernel(const T* x, std::size_t m, std::size_t d, const T* v, 
   // (part 0's gradient into grad itself); the parts are then added in order.
   std::vector<double> losses(parts * n);
   std::vector<T> grads(grad ? (parts - 1) * n * d : 0);
-  blas::parallel_for(parts, [&](std::size_t q, std::size_t) {
-    const std::size_t i0 = q * blocks / parts * block;
-    const std::size_t i1 = std::min(m, (q + 1) * blocks / parts * block);
-    T* g = !grad ? nullptr : q == 0 ? grad : grads.data() + (q - 1) * n * d;
-    run_part(Args<T>{x + i0 * d, i1 - i0, d, v, n, y + i0 * k, k, p, losses.data() + q * n, g, m},
-             isa);
-  }, Schedule::fixed);  // each thread's rows stay in its core's cache from call to call
+  blas::parallel_for(
+      parts,
+      [&](std::size_t q, std::size_t) {
+        const std::size_t i0 = q * blocks / parts * block;
+        const std::size_t i1 = std::min(m, (q + 1) * blocks / parts * block);
+        T* g = !grad ? nullptr : q == 0 ? grad : grads.data() + (q - 1) * n * d;
+        run_part(
+            Args<T>{x + i0 * d, i1 - i0, d, v, n, y + i0 * k, k, p, losses.data() + q * n, g, m},
+            isa);
+      },
+      Schedule::fixed);  // each thread's rows stay in its core's cache from call to call
   for (std::size_t c = 0; c < n; ++c) {
     double sum = losses[c];
     for (std::size_t q = 1; q < parts; ++q) sum += losses[q * n + c];

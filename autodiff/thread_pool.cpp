@@ -128,8 +128,7 @@ class Pool {
 
 }  // namespace
 
-void run_on_threads(std::size_t ranges, std::size_t threads, const Body& body,
-                    Schedule schedule) {
+void run_on_threads(std::size_t ranges, std::size_t threads, const Body& body, Schedule schedule) {
   if (ranges == 0) return;
   if (threads > ranges) threads = ranges;
   if (threads <= 1 || in_body) {

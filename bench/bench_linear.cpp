@@ -71,8 +71,8 @@ BENCHMARK(BM_linear_tape)
     ->Unit(benchmark::kMicrosecond);
 
 // K networks of depth DEPTH, width WIDTH, trained together as experiments/linear/trainer.cpp does.
-void linear_fused(benchmark::State& state, std::size_t models, std::size_t depth,
-                  std::size_t width, int threads = 1) {
+void linear_fused(benchmark::State& state, std::size_t models, std::size_t depth, std::size_t width,
+                  int threads = 1) {
   ad::blas::set_num_threads(threads);
   const GasData& data = gas();
   nn::DeepLinearOptions o;

@@ -19,7 +19,7 @@ build_dir=${OVERPARAM_BUILD_DIR:-build}
 scripts/build.sh >/dev/null
 # ours NAME: one Google Benchmark measurement of NAME (µs; wall time for the threaded ones).
 ours() {
-  "$build_dir/bench/bench_linear" --benchmark_filter="^$1\$" --benchmark_min_time=1 \
+  "$build_dir/bench/bench_linear" --benchmark_filter="^$1(/real_time)?\$" --benchmark_min_time=1 \
     --benchmark_format=console --benchmark_color=false 2>/dev/null |
     awk -v n="$1" '{ sub(/\/real_time$/, "", $1) } $1 == n { print $2 }'
 }

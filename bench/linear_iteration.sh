@@ -31,7 +31,7 @@ seconds() {
 }
 # micros NAME: the wall time (µs) of one Google Benchmark run of NAME.
 micros() {
-  "$build_dir/bench/bench_linear" --benchmark_filter="^$1\$" --benchmark_min_time=0.5 \
+  "$build_dir/bench/bench_linear" --benchmark_filter="^$1(/real_time)?\$" --benchmark_min_time=0.5 \
     --benchmark_format=console --benchmark_color=false 2>/dev/null |
     awk -v n="$1" '{ sub(/\/real_time$/, "", $1) } $1 == n { print $2 }'
 }

@@ -39,7 +39,8 @@ void add_linear_flags(po::options_description& flags, LinearFlags& f) {
       "explain", po::value(&f.explain)->default_value(0),
       "take the first K steps apart: the gradient, the end-to-end rule's predicted change and its "
       "pieces, the network's actual change, the balancedness gap")(
-      "threads", po::value(&f.threads)->default_value(0), "BLAS threads (0: OpenBLAS's default)")(
+      "threads", po::value(&f.threads)->default_value(0),
+      "threads of the data pass and of BLAS (0: OpenBLAS's default, one per core)")(
       "save-init", po::value(&f.save_init), "write the initial layers as W1.npy ... WN.npy here")(
       "load-init", po::value(&f.load_init), "read the initial layers W1.npy ... WN.npy from here")(
       "out", po::value(&f.out), "output folder (default: runs/linear-TIMESTAMP)")(

@@ -8,7 +8,8 @@
 #include "autodiff/blas.hpp"
 #include "autodiff/thread_pool.hpp"
 
-TEST_CASE("run_on_threads: every range runs once, on the threads asked for", "[autodiff][threads]") {
+TEST_CASE("run_on_threads: every range runs once, on the threads asked for",
+          "[autodiff][threads]") {
   for (std::size_t threads : {1, 2, 3, 5}) {
     for (std::size_t ranges : {1, 2, 7, 100}) {
       INFO(threads << " threads, " << ranges << " ranges");
