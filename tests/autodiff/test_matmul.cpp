@@ -209,12 +209,13 @@ TEST_CASE("blas::parallel_for runs every range once, and nested calls on the cal
     CHECK(ad::blas::parallel_threads(10) == 3);
     CHECK(ad::blas::parallel_threads(2) == 2);
     std::vector<int> runs(50, 0);
-    std::vector<std::size_t> nested_threads(50, 0);
+    std::vector<std::size_t> nested_threads(50, 0), ran_on(50, 99);
     ad::blas::parallel_for(50, [&](std::size_t range, std::size_t thread) {
-      CHECK(thread < 3);
-      ++runs[range];  // each range belongs to one thread
+      ran_on[range] = thread;  // Catch's assertions are not thread-safe: checked after
+      ++runs[range];           // each range belongs to one thread
       nested_threads[range] = ad::blas::parallel_threads(10);
     });
+    for (std::size_t t : ran_on) CHECK(t < 3);
     for (int r : runs) CHECK(r == 1);
     for (std::size_t t : nested_threads) CHECK(t == 1);
   });

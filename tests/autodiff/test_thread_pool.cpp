@@ -15,11 +15,15 @@ TEST_CASE("run_on_threads: every range runs once, on the threads asked for",
       INFO(threads << " threads, " << ranges << " ranges");
       std::vector<std::atomic<int>> runs(ranges);
       std::vector<std::atomic<int>> by_thread(threads);
+      std::atomic<int> out_of_range{0};  // Catch's assertions are not thread-safe: checked after
       ad::run_on_threads(ranges, threads, [&](std::size_t range, std::size_t thread) {
         runs[range]++;
-        REQUIRE(thread < std::min(threads, ranges));
-        by_thread[thread]++;
+        if (thread < std::min(threads, ranges))
+          by_thread[thread]++;
+        else
+          out_of_range++;
       });
+      CHECK(out_of_range.load() == 0);
       for (auto& r : runs) CHECK(r.load() == 1);
       int total = 0;
       for (auto& t : by_thread) total += t.load();
@@ -54,9 +58,7 @@ TEST_CASE("run_on_threads: a call from inside a body runs on that body's thread"
   ad::run_on_threads(2, 2, [&](std::size_t, std::size_t) {
     const auto me = std::this_thread::get_id();
     ad::run_on_threads(3, 2, [&](std::size_t, std::size_t thread) {
-      CHECK(thread == 0);
-      CHECK(std::this_thread::get_id() == me);
-      inner++;
+      if (thread == 0 && std::this_thread::get_id() == me) inner++;
     });
   });
   CHECK(inner.load() == 6);
