@@ -10,6 +10,7 @@ Adam<T>::Adam(std::vector<ad::Parameter<T>*> params, AdamOptions options)
       beta1_(options.beta1),
       beta2_(options.beta2),
       eps_(options.eps),
+      eps_hat_(options.eps_hat),
       weight_decay_(options.weight_decay),
       m_(this->state_like_params()),
       v_(this->state_like_params()),
@@ -39,13 +40,19 @@ void Adam<T>::step() {
     const double t = static_cast<double>(++steps_[i]);
     const T correction1 = static_cast<T>(1 - std::pow(beta1_, t));
     const T correction2 = static_cast<T>(1 - std::pow(beta2_, t));
+    const T lr_t =
+        static_cast<T>(this->lr() * std::sqrt(1 - std::pow(beta2_, t)) / (1 - std::pow(beta1_, t)));
     for (std::size_t k = 0; k < w.size(); ++k) {
       const T gk = g[k] + lambda * w[k];
       m[k] = b1 * m[k] + (1 - b1) * gk;
       v[k] = b2 * v[k] + (1 - b2) * gk * gk;
-      const T m_hat = m[k] / correction1;
-      const T v_hat = v[k] / correction2;
-      w[k] -= lr * m_hat / (std::sqrt(v_hat) + eps);
+      if (eps_hat_) {
+        w[k] -= lr_t * m[k] / (std::sqrt(v[k]) + eps);
+      } else {
+        const T m_hat = m[k] / correction1;
+        const T v_hat = v[k] / correction2;
+        w[k] -= lr * m_hat / (std::sqrt(v_hat) + eps);
+      }
     }
   }
 }

@@ -7,8 +7,12 @@
 //
 // Because m and v start at 0 they are biased toward 0 early on; dividing by (1 - β^t) removes
 // that bias, so the first step is lr·g/(|g| + eps), about lr·sign(g) per coordinate. This is
-// Algorithm 1 of the paper (eps outside the square root, as in PyTorch; TensorFlow folds the
-// corrections into lr and adds its eps to sqrt(v), which differs slightly). Weight decay λ adds
+// Algorithm 1 of the paper, eps added to sqrt(v̂) as in PyTorch. With eps_hat = true the step is
+// TensorFlow's (the "epsilon hat" form at the end of the paper's section 2): the corrections are
+// folded into the rate and eps is added to sqrt(v), not sqrt(v̂),
+//   w <- w - lr·sqrt(1 - β2^t)/(1 - β1^t) · m / (sqrt(v) + eps),
+// which equals the first form with eps scaled by sqrt(1 - β2^t), so it differs early, while
+// sqrt(v̂) is still near eps. Weight decay λ adds
 // λ·w to g before the moments (L2 regularization, not AdamW's decoupled decay). The step count
 // is kept per parameter, so one skipped for lack of a gradient keeps a correct bias correction.
 #pragma once
@@ -24,7 +28,8 @@ struct AdamOptions {
   double lr = 1e-3;
   double beta1 = 0.9;         // in [0, 1)
   double beta2 = 0.999;       // in [0, 1)
-  double eps = 1e-8;          // > 0, added to sqrt(v̂)
+  double eps = 1e-8;          // > 0, added to sqrt(v̂) (or to sqrt(v) with eps_hat)
+  bool eps_hat = false;       // TensorFlow's form: eps added to sqrt(v), corrections on lr
   double weight_decay = 0.0;  // λ >= 0: g <- g + λ·w
 };
 
@@ -42,6 +47,7 @@ class Adam : public Optimizer<T> {
   double beta1_;
   double beta2_;
   double eps_;
+  bool eps_hat_;
   double weight_decay_;
   std::vector<ad::Tensor<T>> m_;  // first moments, aligned with params_
   std::vector<ad::Tensor<T>> v_;  // second moments, aligned with params_

@@ -70,6 +70,71 @@ std::unique_ptr<Optimizer<T>> make_optimizer(OptimizerKind kind,
 }
 
 template <typename T>
+std::unique_ptr<Optimizer<T>> make_optimizer(OptimizerKind kind,
+                                             std::vector<ad::Parameter<T>*> params, double lr,
+                                             const Hyperparameters& h, int e2e_depth) {
+  switch (kind) {
+    case OptimizerKind::momentum:
+      return std::make_unique<Momentum<T>>(std::move(params), momentum_options(lr, h));
+    case OptimizerKind::adagrad:
+      return std::make_unique<AdaGrad<T>>(std::move(params), adagrad_options(lr, h));
+    case OptimizerKind::adadelta:
+      return std::make_unique<AdaDelta<T>>(std::move(params), adadelta_options(lr, h));
+    case OptimizerKind::rmsprop:
+      return std::make_unique<RMSProp<T>>(std::move(params), rmsprop_options(lr, h));
+    case OptimizerKind::adam:
+      return std::make_unique<Adam<T>>(std::move(params), adam_options(lr, h));
+    case OptimizerKind::gd:
+    case OptimizerKind::e2e:
+      break;
+  }
+  return make_optimizer<T>(kind, std::move(params), lr, h.weight_decay, e2e_depth);
+}
+
+std::vector<HyperparameterValue> hyperparameter_values(OptimizerKind kind,
+                                                       const Hyperparameters& h) {
+  switch (kind) {
+    case OptimizerKind::momentum: {
+      const MomentumOptions o = momentum_options(1, h);
+      return {{"momentum", o.momentum}, {"weight_decay", o.weight_decay}};
+    }
+    case OptimizerKind::adagrad: {
+      const AdaGradOptions o = adagrad_options(1, h);
+      return {{"initial_accumulator", o.initial_accumulator_value},
+              {"eps", o.eps},
+              {"weight_decay", o.weight_decay}};
+    }
+    case OptimizerKind::adadelta: {
+      const AdaDeltaOptions o = adadelta_options(1, h);
+      return {{"rho", o.rho}, {"eps", o.eps}, {"weight_decay", o.weight_decay}};
+    }
+    case OptimizerKind::rmsprop: {
+      const RMSPropOptions o = rmsprop_options(1, h);
+      return {{"rho", o.rho},
+              {"eps", o.eps},
+              {"initial_mean_square", o.initial_mean_square},
+              {"weight_decay", o.weight_decay}};
+    }
+    case OptimizerKind::adam: {
+      const AdamOptions o = adam_options(1, h);
+      return {
+          {"beta1", o.beta1}, {"beta2", o.beta2}, {"eps", o.eps}, {"weight_decay", o.weight_decay}};
+    }
+    case OptimizerKind::gd:
+    case OptimizerKind::e2e:
+      break;
+  }
+  return {{"weight_decay", h.weight_decay}};
+}
+
+std::vector<std::string> hyperparameter_names(OptimizerKind kind) {
+  std::vector<std::string> names;
+  for (const HyperparameterValue& v : hyperparameter_values(kind, {}))
+    if (v.name != "weight_decay") names.push_back(v.name);
+  return names;
+}
+
+template <typename T>
 std::unique_ptr<Optimizer<T>> make_optimizer(const std::string& name,
                                              std::vector<ad::Parameter<T>*> params, double lr,
                                              double weight_decay) {
@@ -89,6 +154,12 @@ template std::unique_ptr<Optimizer<float>> make_optimizer(OptimizerKind,
 template std::unique_ptr<Optimizer<double>> make_optimizer(OptimizerKind,
                                                            std::vector<ad::Parameter<double>*>,
                                                            double, double, int);
+template std::unique_ptr<Optimizer<float>> make_optimizer(OptimizerKind,
+                                                          std::vector<ad::Parameter<float>*>,
+                                                          double, const Hyperparameters&, int);
+template std::unique_ptr<Optimizer<double>> make_optimizer(OptimizerKind,
+                                                           std::vector<ad::Parameter<double>*>,
+                                                           double, const Hyperparameters&, int);
 template std::unique_ptr<Optimizer<float>> make_optimizer(const std::string&,
                                                           std::vector<ad::Parameter<float>*>,
                                                           double, double);

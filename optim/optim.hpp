@@ -8,6 +8,7 @@
 #include "optim/e2e.hpp"
 #include "optim/factory.hpp"
 #include "optim/gd.hpp"
+#include "optim/hyperparameters.hpp"
 #include "optim/momentum.hpp"
 #include "optim/optimizer.hpp"
 #include "optim/rmsprop.hpp"

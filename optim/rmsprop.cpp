@@ -9,11 +9,13 @@ RMSProp<T>::RMSProp(std::vector<ad::Parameter<T>*> params, RMSPropOptions option
     : Optimizer<T>(std::move(params)),
       rho_(options.rho),
       eps_(options.eps),
+      eps_inside_sqrt_(options.eps_inside_sqrt),
       weight_decay_(options.weight_decay),
-      mean_sq_grad_(this->state_like_params()) {
+      mean_sq_grad_(this->state_like_params(static_cast<T>(options.initial_mean_square))) {
   this->set_lr(options.lr);
   require_decay_rate(name(), "rho", options.rho);
   require_positive(name(), "eps", options.eps);
+  require_non_negative(name(), "initial_mean_square", options.initial_mean_square);
   require_non_negative(name(), "weight_decay", options.weight_decay);
 }
 
@@ -33,7 +35,8 @@ void RMSProp<T>::step() {
     for (std::size_t k = 0; k < w.size(); ++k) {
       const T gk = g[k] + lambda * w[k];
       Eg2[k] = rho * Eg2[k] + (1 - rho) * gk * gk;
-      w[k] -= lr * gk / (std::sqrt(Eg2[k]) + eps);
+      const T rms = eps_inside_sqrt_ ? std::sqrt(Eg2[k] + eps) : std::sqrt(Eg2[k]) + eps;
+      w[k] -= lr * gk / rms;
     }
   }
 }

@@ -20,6 +20,7 @@ int run_figure_command(int argc, char** argv) {
   // command's name, and the rest are its flags.
   if (argc >= 2 && std::string(argv[1]) == "mnist") return run_mnist_figure(argc - 1, argv + 1);
   std::string name, out, data = default_gas_data(), normalization = "zscore";
+  std::string loss_scale = "mean", optimizer_defaults = "tensorflow";
   bool quick = false, no_plot = false, no_progress = false;
   int jobs = default_jobs();
   po::options_description flags(
@@ -32,6 +33,10 @@ int run_figure_command(int argc, char** argv) {
       "out", po::value(&out), "output folder (default: runs/figure-NAME[-quick])")(
       "data", po::value(&data)->default_value(data), "gas data file or folder")(
       "normalize", po::value(&normalization)->default_value(normalization), "zscore|minmax|none")(
+      "loss-scale", po::value(&loss_scale)->default_value(loss_scale),
+      "mean: L = (1/m) sum r^p, the paper's; mean-over-p: (1/(p m)) sum r^p")(
+      "optimizer-defaults", po::value(&optimizer_defaults)->default_value(optimizer_defaults),
+      "tensorflow (the paper's framework) | pytorch: the optimizers' other constants")(
       "jobs", po::value(&jobs)->default_value(jobs), "runs at once (each single-threaded)")(
       "no-plot", po::bool_switch(&no_plot), "no PNG")("no-progress", po::bool_switch(&no_progress),
                                                       "no progress line");
@@ -54,8 +59,9 @@ int run_figure_command(int argc, char** argv) {
   Figure figure;
   data::Normalization norm{};
   try {
-    figure = make_figure(name, quick);
     norm = data::parse_normalization(normalization);
+    figure =
+        make_figure(name, quick, {parse_loss_scale(loss_scale), parse_preset(optimizer_defaults)});
   } catch (const std::invalid_argument& e) {
     std::cerr << "overparam figure: " << e.what() << "\n";
     return 2;

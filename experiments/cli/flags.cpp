@@ -174,6 +174,20 @@ DType parse_dtype(const std::string& name) {
   throw std::invalid_argument("--dtype must be float64 or float32, not '" + name + "'");
 }
 
+LossScale parse_loss_scale(const std::string& name) {
+  for (auto s : {LossScale::mean, LossScale::mean_over_p})
+    if (name == loss_scale_name(s)) return s;
+  throw std::invalid_argument("--loss-scale must be mean or mean-over-p, not '" + excerpt(name) +
+                              "'");
+}
+
+optim::Preset parse_preset(const std::string& name) {
+  for (auto p : {optim::Preset::tensorflow, optim::Preset::pytorch})
+    if (name == optim::preset_name(p)) return p;
+  throw std::invalid_argument("--optimizer-defaults must be tensorflow or pytorch, not '" +
+                              excerpt(name) + "'");
+}
+
 ad::ConvAlgorithm parse_conv(const std::string& name) {
   for (auto a : {ad::ConvAlgorithm::automatic, ad::ConvAlgorithm::im2col, ad::ConvAlgorithm::fast})
     if (name == ad::to_string(a)) return a;

@@ -37,6 +37,10 @@ std::vector<double> parse_rates(const std::string& flag, const std::string& text
 optim::OptimizerKind parse_optimizer(const std::string& name);
 // float64|float32.
 DType parse_dtype(const std::string& name);
+// mean|mean-over-p (--loss-scale).
+LossScale parse_loss_scale(const std::string& name);
+// tensorflow|pytorch (--optimizer-defaults).
+optim::Preset parse_preset(const std::string& name);
 // automatic|im2col|fast.
 ad::ConvAlgorithm parse_conv(const std::string& name);
 // "FLAG must be between LO and HI, got VALUE".

@@ -24,18 +24,24 @@ namespace experiments {
 
 namespace {
 
-Json settings_json(const LinearFlags& f, const LinearConfig& c) {
+Json settings_json(const LinearFlags& f, const LinearConfig& c, const Problem& problem) {
   Json s;
   s["data"] = f.data;
   s["gas"] = f.gas;
   s["normalize"] = f.normalize;
   s["p"] = f.p;
+  s["loss_scale"] = loss_scale_name(problem.loss_scale);
   s["depth"] = c.depth;
   s["width"] = c.width;
   s["optimizer"] = optim::optimizer_name(c.optimizer);
   s["lr"] = f.lr;
   s["lr_grid"] = c.rates;
-  s["weight_decay"] = c.weight_decay;
+  s["optimizer_defaults"] = optim::preset_name(c.hyper.preset);
+  Json hyper = Json::object();
+  for (const optim::HyperparameterValue& v : optim::hyperparameter_values(c.optimizer, c.hyper))
+    hyper[v.name] = v.value;
+  s["hyperparameters"] = hyper;
+  s["weight_decay"] = c.hyper.weight_decay;
   s["iterations"] = c.iterations;
   s["log_every"] = c.log_every ? c.log_every : default_log_every(c.iterations);
   s["init"] = nn::init_name(c.init);
@@ -68,14 +74,15 @@ int run_linear(int argc, char** argv) {
   const bool plot = !f.no_plot;
   LinearConfig c;
   data::Normalization normalization{};
+  LossScale loss_scale{};
   try {
-    c = check_linear_flags(f, normalization);
+    c = check_linear_flags(f, normalization, loss_scale);
   } catch (const std::invalid_argument& e) {
     std::cerr << "overparam linear: " << e.what() << "\n";
     return 2;
   }
   ad::blas::set_num_threads(f.threads);
-  const Problem problem = load_problem(f.data, f.gas, normalization, f.p);
+  const Problem problem = load_problem(f.data, f.gas, normalization, f.p, loss_scale);
   if (!f.load_init.empty())
     c.initial_layers =
         load_layers(f.load_init, c.depth, problem.x.cols(), c.width, problem.y.cols());
@@ -88,12 +95,13 @@ int run_linear(int argc, char** argv) {
     out = new_run_dir("runs/linear");
   else
     claim_output_dir(out);
-  std::printf("data: %s (%zu rows, %zu features, %s), l_%d loss, L* = %.10e\n",
+  std::printf("data: %s (%zu rows, %zu features, %s), l_%d loss (%s), L* = %.10e\n",
               problem.source.c_str(), problem.x.rows(), problem.x.cols(), f.normalize.c_str(), f.p,
-              problem.l_star);
-  std::printf("model: depth %zu, width %zu, init %s (std %g), optimizer %s, %zu iterations, %s\n",
-              c.depth, c.width, nn::init_name(c.init), c.init_std,
-              optim::optimizer_name(c.optimizer), c.iterations, dtype_name(c.dtype));
+              loss_scale_name(loss_scale), problem.l_star);
+  std::printf(
+      "model: depth %zu, width %zu, init %s (std %g), optimizer %s (%s), %zu iterations, %s\n",
+      c.depth, c.width, nn::init_name(c.init), c.init_std, optim::optimizer_name(c.optimizer),
+      describe_hyperparameters(c.optimizer, c.hyper).c_str(), c.iterations, dtype_name(c.dtype));
 
   const std::vector<double>& rates = c.rates;
   std::vector<LinearResult> results = train_linear(problem, c);
@@ -147,7 +155,7 @@ int run_linear(int argc, char** argv) {
   Json run;
   run["version"] = OVERPARAM_VERSION;
   run["command"] = "linear";
-  run["settings"] = settings_json(f, c);
+  run["settings"] = settings_json(f, c, problem);
   run["rows"] = problem.x.rows();
   run["features"] = problem.x.cols();
   run["l_star"] = problem.l_star;

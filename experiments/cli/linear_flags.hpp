@@ -4,6 +4,7 @@
 
 #include <boost/program_options.hpp>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "data_loaders/gas.hpp"
@@ -15,6 +16,9 @@ namespace experiments {
 struct LinearFlags {
   std::string data = std::string(OVERPARAM_DATA_DIR) + "/gas/ethanol.dat.gz";
   std::string normalize = "zscore", optimizer = "gd", init = "normal", dtype = "float64";
+  std::string loss_scale = "mean", optimizer_defaults = "tensorflow";
+  // Set only when given: otherwise the preset's value (optim/hyperparameters.hpp).
+  std::optional<double> momentum, beta1, beta2, eps, rho, initial_accumulator, initial_mean_square;
   std::string lr_grid, save_init, load_init, out;
   int gas = 1, p = 2, threads = 0;
   double lr = 1e-3, weight_decay = 0, init_std = 0.01;
@@ -29,7 +33,12 @@ void add_linear_flags(boost::program_options::options_description& flags, Linear
 // The flags checked and turned into typed settings, in the order the messages have always come:
 // the loss, threads, the rates, the model, the optimizer, the data, the memory. Throws
 // std::invalid_argument with the message for the user ("--depth must be between 1 and 16, got
-// 0"); sets `normalization` from --normalize.
-LinearConfig check_linear_flags(const LinearFlags& f, data::Normalization& normalization);
+// 0"); sets `normalization` from --normalize and `loss_scale` from --loss-scale.
+LinearConfig check_linear_flags(const LinearFlags& f, data::Normalization& normalization,
+                                LossScale& loss_scale);
+
+// The optimizer's hyperparameters as `hyper` sets them, "tensorflow: beta1 0.9, beta2 0.999,
+// eps 1e-08", for the header a run prints.
+std::string describe_hyperparameters(optim::OptimizerKind kind, const optim::Hyperparameters& h);
 
 }  // namespace experiments

@@ -15,6 +15,7 @@ namespace experiments {
 
 int run_reproduce(int argc, char** argv) {
   std::string out, report, figures_dir, data = default_gas_data(), normalization = "zscore";
+  std::string loss_scale = "mean", optimizer_defaults = "tensorflow";
   bool quick = false, no_progress = false;
   int jobs = default_jobs();
   po::options_description flags(
@@ -32,6 +33,10 @@ int run_reproduce(int argc, char** argv) {
       "where the report's PNGs go (default: docs/figures beside the report)")(
       "data", po::value(&data)->default_value(data), "gas data file or folder")(
       "normalize", po::value(&normalization)->default_value(normalization), "zscore|minmax|none")(
+      "loss-scale", po::value(&loss_scale)->default_value(loss_scale),
+      "mean: L = (1/m) sum r^p, the paper's; mean-over-p: (1/(p m)) sum r^p")(
+      "optimizer-defaults", po::value(&optimizer_defaults)->default_value(optimizer_defaults),
+      "tensorflow (the paper's framework) | pytorch: the optimizers' other constants")(
       "jobs", po::value(&jobs)->default_value(jobs), "runs at once (each single-threaded)")(
       "no-progress", po::bool_switch(&no_progress), "no progress line");
   po::variables_map vm;
@@ -41,8 +46,12 @@ int run_reproduce(int argc, char** argv) {
     return 2;
   }
   data::Normalization norm{};
+  LossScale scale{};
+  optim::Preset preset{};
   try {
     norm = data::parse_normalization(normalization);
+    scale = parse_loss_scale(loss_scale);
+    preset = parse_preset(optimizer_defaults);
   } catch (const std::invalid_argument& e) {
     std::cerr << "overparam reproduce: " << e.what() << "\n";
     return 2;
@@ -60,6 +69,8 @@ int run_reproduce(int argc, char** argv) {
   s.figures_dir = figures_dir;
   s.data = data;
   s.normalization = norm;
+  s.loss_scale = scale;
+  s.optimizer_defaults = preset;
   s.mnist_dir = default_mnist_dir();
   s.jobs = jobs;
   s.progress = !no_progress;

@@ -37,15 +37,23 @@ struct FigurePanel {
 };
 
 // A number read off the paper's figure: the distance from the optimum of a curve in `panel`
-// at the end of the paper's horizon.
+// at the end of the paper's horizon, in the paper's loss scale (LossScale::mean).
 struct PaperValue {
   std::string panel;
   CurveSettings curve;
   double distance = 0;
 };
 
+// The conventions a figure runs under: the loss's scale and the optimizers' constants
+// (problem.hpp, optim/hyperparameters.hpp); the paper's by default.
+struct Conventions {
+  LossScale loss_scale = LossScale::mean;
+  optim::Preset optimizer_defaults = optim::Preset::tensorflow;
+};
+
 struct Figure {
   std::string name, title;
+  Conventions conventions;
   std::string claim;  // what the paper shows with it, in a sentence
   std::size_t iterations = 0;
   std::size_t paper_iterations = 0;  // the paper's horizon
@@ -58,9 +66,10 @@ struct Figure {
 const std::vector<double>& paper_lr_grid();
 
 // NAME among figure_names(); quick divides the horizons (by 10 for the 100k-250k ones and by
-// about 33 for the 1e6 ones) so that each figure takes about a minute. Throws
-// std::invalid_argument listing the names for an unknown one.
-Figure make_figure(const std::string& name, bool quick);
+// about 33 for the 1e6 ones) so that each figure takes about a minute. Every curve takes the
+// conventions' optimizer constants. Throws std::invalid_argument listing the names for an
+// unknown one.
+Figure make_figure(const std::string& name, bool quick, const Conventions& conventions = {});
 // emulation, depth, adaptive, adam, init.
 const std::vector<std::string>& figure_names();
 

@@ -21,6 +21,14 @@ std::string fmt(double v) {
   return format_number(v, "%.3g");
 }
 
+// The figure's entry for a curve of its result (same panel, same settings).
+const LinearConfig& curve_config(const FigureResult& r, const CurveResult& c) {
+  for (const auto& panel : r.figure.panels)
+    for (const auto& fc : panel.curves)
+      if (panel.name == c.panel && fc.settings() == c.settings) return fc.config;
+  return r.figure.panels.front().curves.front().config;
+}
+
 }  // namespace
 
 std::string curve_csv_name(const CurveResult& curve) {
@@ -32,7 +40,9 @@ std::string figure_markdown(const FigureResult& r, const std::string& table,
   const Figure& figure = r.figure;
   return "# " + figure.title + "\n\nThe paper: " + figure.claim + ".\n\n" +
          std::to_string(figure.iterations) + " iterations, data " + r.data + " (" +
-         r.normalization + "), " + std::to_string(r.runs) + " runs in " + fmt(r.wall_seconds) +
+         r.normalization + "), loss scale " + loss_scale_name(figure.conventions.loss_scale) +
+         ", " + optim::preset_name(figure.conventions.optimizer_defaults) +
+         "'s optimizer constants, " + std::to_string(r.runs) + " runs in " + fmt(r.wall_seconds) +
          " s.\n\n" +
          (r.interrupted ? "**Interrupted**: the curves end where the signal stopped "
                           "them; the verdicts below judge those partial runs.\n\n"
@@ -81,6 +91,8 @@ void write_figure(const FigureResult& r, const std::string& out_dir, bool plot) 
   json["interrupted"] = r.interrupted;
   json["data"] = r.data;
   json["normalize"] = r.normalization;
+  json["loss_scale"] = loss_scale_name(figure.conventions.loss_scale);
+  json["optimizer_defaults"] = optim::preset_name(figure.conventions.optimizer_defaults);
   json["l_star"] = r.l_star;
   json["wall_seconds"] = r.wall_seconds;
   Json curves = Json::array();
@@ -88,6 +100,16 @@ void write_figure(const FigureResult& r, const std::string& out_dir, bool plot) 
     Json curve;
     curve["panel"] = c.panel;
     curve["curve"] = c.label;
+    curve["depth"] = c.settings.depth;
+    curve["width"] = c.settings.width;
+    curve["optimizer"] = optim::optimizer_name(c.settings.optimizer);
+    curve["init"] = nn::init_name(c.settings.init);
+    const optim::Hyperparameters& hyper = curve_config(r, c).hyper;
+    Json values = Json::object();
+    for (const optim::HyperparameterValue& v :
+         optim::hyperparameter_values(c.settings.optimizer, hyper))
+      values[v.name] = v.value;
+    curve["hyperparameters"] = values;
     curve["best_lr"] = c.best_lr;
     curve["final_loss"] = c.best.final_loss;
     curve["diverged"] = c.best.diverged;

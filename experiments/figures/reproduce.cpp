@@ -83,7 +83,7 @@ double reproduce(const ReproduceSettings& s) {
   const auto start = std::chrono::steady_clock::now();
   std::string body;
   for (const std::string& name : figure_names()) {
-    const Figure figure = make_figure(name, s.quick);
+    const Figure figure = make_figure(name, s.quick, {s.loss_scale, s.optimizer_defaults});
     std::printf("[%s] %s, %zu iterations per run\n", name.c_str(), figure.title.c_str(),
                 figure.iterations);
     std::fflush(stdout);
@@ -118,7 +118,15 @@ double reproduce(const ReproduceSettings& s) {
       "Preprocessing: the paper does not state it. This run uses `" +
       data::to_string(s.normalization) +
       "`: every feature and the target minus its mean, divided by its population standard "
-      "deviation. Losses are reported as the distance from the optimum, L - L*, with L* computed "
+      "deviation. The loss is " +
+      (s.loss_scale == LossScale::mean
+           ? std::string("the paper's, L = (1/m) Σ (ŷ_i - y_i)^p (`--loss-scale mean`)")
+           : std::string("(1/(p·m)) Σ (ŷ_i - y_i)^p (`--loss-scale mean-over-p`), p times "
+                         "smaller than the paper's, whose numbers are divided by p to match")) +
+      "; the optimizers take " + optim::preset_name(s.optimizer_defaults) +
+      "'s constants (`--optimizer-defaults " + optim::preset_name(s.optimizer_defaults) +
+      "`; the paper ran TensorFlow). Losses are reported as the distance from the optimum, L - "
+      "L*, with L* computed "
       "directly (least squares for l_2, Newton's method for l_4). Near-zero initialization is "
       "N(0, 0.01^2) per entry; learning rates come from the paper's grid {1e-5, 5e-5, ..., 5e-1}, "
       "the best being the lowest final loss among runs that did not diverge. The emulation figure "

@@ -7,6 +7,8 @@
 #include <string>
 
 #include "data_loaders/gas.hpp"
+#include "experiments/linear/problem.hpp"
+#include "optim/hyperparameters.hpp"
 
 namespace experiments {
 
@@ -17,6 +19,8 @@ struct ReproduceSettings {
   std::string figures_dir;  // where the report's PNGs go
   std::string data;         // the gas data
   data::Normalization normalization = data::Normalization::zscore;
+  LossScale loss_scale = LossScale::mean;
+  optim::Preset optimizer_defaults = optim::Preset::tensorflow;
   std::string mnist_dir;  // the MNIST figure runs when the files are here
   int jobs = 1;
   bool progress = true;

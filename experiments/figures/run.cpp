@@ -48,7 +48,8 @@ FigureData load_figure_data(const Figure& figure, const std::string& path,
                             data::Normalization normalization) {
   FigureData data{path, normalization, {}};
   for (const auto& panel : figure.panels)
-    data.problems.push_back(load_problem(path, 1, normalization, panel.p));
+    data.problems.push_back(
+        load_problem(path, 1, normalization, panel.p, figure.conventions.loss_scale));
   return data;
 }
 

@@ -40,7 +40,7 @@ struct FigureResult {
 struct FigureData {
   std::string path;
   data::Normalization normalization = data::Normalization::zscore;
-  std::vector<Problem> problems;  // one per panel
+  std::vector<Problem> problems;  // one per panel, in the figure's loss scale
 };
 // Throws data::DataError for bad data.
 FigureData load_figure_data(const Figure& figure, const std::string& path,

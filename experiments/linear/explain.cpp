@@ -48,9 +48,16 @@ double balancedness_gap(const nn::DeepLinear<T>& net) {
 
 template <typename T>
 StepExplainer<T>::StepExplainer(nn::DeepLinear<T>& net, const ad::Tensor<T>& x,
-                                const ad::Tensor<T>& y, int p, double lr, double weight_decay,
-                                bool predict)
-    : net_(net), x_(x), y_(y), p_(p), lr_(lr), weight_decay_(weight_decay), predict_(predict) {}
+                                const ad::Tensor<T>& y, int p, double loss_factor, double lr,
+                                double weight_decay, bool predict)
+    : net_(net),
+      x_(x),
+      y_(y),
+      p_(p),
+      loss_factor_(loss_factor),
+      lr_(lr),
+      weight_decay_(weight_decay),
+      predict_(predict) {}
 
 template <typename T>
 void StepExplainer<T>::before(std::size_t iteration, double loss) {
@@ -66,7 +73,7 @@ void StepExplainer<T>::before(std::size_t iteration, double loss) {
   {
     ad::Tape<T> tape;
     auto yhat = ad::matmul(tape.input(x_), tape.param(w), ad::Transpose::no, ad::Transpose::yes);
-    tape.backward(nn::lp_loss(yhat, tape.input(y_), p_));
+    tape.backward(ad::scale(nn::lp_loss(yhat, tape.input(y_), p_), static_cast<T>(loss_factor_)));
   }
   w_before_ = w.value().template cast<double>();
   const ad::Tensor<double> g = w.grad().template cast<double>();

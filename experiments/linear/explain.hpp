@@ -48,9 +48,10 @@ struct ExplainStep {
 template <typename T>
 class StepExplainer {
  public:
+  // loss_factor: the problem's loss over nn::lp_loss's (p for the paper's 1/m scale, problem.hpp).
   // predict: the optimizer is gradient descent (the rule describes GD, with weight decay λ).
   StepExplainer(nn::DeepLinear<T>& net, const ad::Tensor<T>& x, const ad::Tensor<T>& y, int p,
-                double lr, double weight_decay, bool predict);
+                double loss_factor, double lr, double weight_decay, bool predict);
   void before(std::size_t iteration, double loss);
   ExplainStep after();
 
@@ -59,7 +60,7 @@ class StepExplainer {
   const ad::Tensor<T>& x_;
   const ad::Tensor<T>& y_;
   int p_;
-  double lr_, weight_decay_;
+  double loss_factor_, lr_, weight_decay_;
   bool predict_;
   ExplainStep step_;
   ad::Tensor<double> w_before_, predicted_change_;

@@ -7,8 +7,16 @@
 
 namespace experiments {
 
+const char* loss_scale_name(LossScale scale) {
+  return scale == LossScale::mean ? "mean" : "mean-over-p";
+}
+
+double loss_factor(LossScale scale, int p) {
+  return scale == LossScale::mean ? double(p) : 1.0;
+}
+
 Problem load_problem(const std::string& path, int gas_class, data::Normalization normalization,
-                     int p) {
+                     int p, LossScale loss_scale) {
   data::Dataset ds = data::load_gas(path, gas_class);
   data::normalize(ds, normalization);
   Problem problem;
@@ -22,7 +30,9 @@ Problem load_problem(const std::string& path, int gas_class, data::Normalization
   require_memory((3 * m * d + 3 * d * d + 4 * m + 8 * d) * sizeof(double),
                  ds.source + " (" + std::to_string(ds.rows) + " rows, " +
                      std::to_string(ds.features) + " features): its optimum L*");
-  problem.l_star = lp_optimum(ds.x, ds.y, ds.rows, ds.features, p).loss;
+  problem.loss_scale = loss_scale;
+  problem.l_star =
+      loss_factor(loss_scale, p) * lp_optimum(ds.x, ds.y, ds.rows, ds.features, p).loss;
   problem.source = ds.source;
   problem.normalization = normalization;
   return problem;

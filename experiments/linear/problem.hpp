@@ -1,6 +1,11 @@
 // The l_p regression problem of the paper's linear experiments: the ethanol rows of the UCI
-// gas sensor data (features X [m,d], target y [m,1]), normalized, with the loss exponent p and
-// the loss's optimum L*, so that every curve can be shown as its distance L - L* from it.
+// gas sensor data (features X [m,d], target y [m,1]), normalized, with the loss exponent p, the
+// loss's scale and its optimum L*, so that every curve can be shown as its distance L - L*.
+//
+// The loss of a linear map W is L(W) = c · Σ_i (x_i·Wᵀ - y_i)^p with c = 1/m (LossScale::mean,
+// the paper's: its l_4 curves start at the distance (1/m) Σ y⁴ - L* = 5.34 of z-scored data) or
+// c = 1/(p·m) (LossScale::mean_over_p, whose gradient is (1/m) Σ r^(p-1) x without a factor p).
+// Gradient descent at rate η on the first is gradient descent at p·η on the second.
 #pragma once
 
 #include <string>
@@ -10,18 +15,25 @@
 
 namespace experiments {
 
+enum class LossScale { mean, mean_over_p };
+// "mean", "mean-over-p".
+const char* loss_scale_name(LossScale scale);
+// The factor from the mean-over-p loss to this one: p for mean, 1 for mean-over-p.
+double loss_factor(LossScale scale, int p);
+
 struct Problem {
   ad::Tensor<double> x;  // [m,d]
   ad::Tensor<double> y;  // [m,1]
   int p = 2;
-  double l_star = 0;   // min of the l_p loss over linear maps (optimum.hpp)
+  LossScale loss_scale = LossScale::mean;
+  double l_star = 0;   // min of the loss over linear maps (optimum.hpp), in this loss's scale
   std::string source;  // where the data came from, for run.json
   data::Normalization normalization = data::Normalization::zscore;
 };
 
 // Loads the gas data (a file or a folder), keeps class `gas_class`, normalizes it and computes
-// L* for this p. Requires: p even and >= 2. Throws data::DataError for bad data.
+// L* for this p and scale. Requires: p even and >= 2. Throws data::DataError for bad data.
 Problem load_problem(const std::string& path, int gas_class, data::Normalization normalization,
-                     int p);
+                     int p, LossScale loss_scale);
 
 }  // namespace experiments

@@ -84,11 +84,10 @@ std::vector<LinearResult> train(const Problem& problem, const LinearConfig& c) {
       model.result.initial_layers.push_back(p->value().template cast<double>());
     if (e2e) {  // the rule trains one matrix, started at the network's end-to-end product
       model.end_to_end = std::make_unique<ad::Parameter<T>>(model.net->end_to_end(), "W");
-      model.opt = optim::make_optimizer<T>(c.optimizer, {model.end_to_end.get()}, rates[i],
-                                           c.weight_decay, int(c.depth));
+      model.opt = optim::make_optimizer<T>(c.optimizer, {model.end_to_end.get()}, rates[i], c.hyper,
+                                           int(c.depth));
     } else {
-      model.opt =
-          optim::make_optimizer<T>(c.optimizer, model.net->parameters(), rates[i], c.weight_decay);
+      model.opt = optim::make_optimizer<T>(c.optimizer, model.net->parameters(), rates[i], c.hyper);
     }
   }
 
@@ -98,19 +97,22 @@ std::vector<LinearResult> train(const Problem& problem, const LinearConfig& c) {
   const ad::Tensor<T> Y1 = problem.y.template cast<T>();
   std::unique_ptr<StepExplainer<T>> explainer;
   if (single && c.explain > 0) {
-    explainer =
-        std::make_unique<StepExplainer<T>>(*models[0].net, X, Y1, problem.p, rates[0],
-                                           c.weight_decay, c.optimizer == optim::OptimizerKind::gd);
+    explainer = std::make_unique<StepExplainer<T>>(
+        *models[0].net, X, Y1, problem.p, loss_factor(problem.loss_scale, problem.p), rates[0],
+        c.hyper.weight_decay, c.optimizer == optim::OptimizerKind::gd);
   }
 
   std::vector<std::size_t> active;  // the models still training, in stack order
   for (std::size_t i = 0; i < models.size(); ++i) active.push_back(i);
 
   const ad::LpRegression<T> regression(X, Y1, problem.p);  // for p = 2, XᵀX etc. once
+  const T factor = static_cast<T>(loss_factor(problem.loss_scale, problem.p));
   ad::Tape<T> tape;
   for (std::size_t it = 0; !active.empty(); ++it) {
     // Forward: V = [W_e of each active model] [K·k, d], and every model's loss
-    // L[a] = Σ (X·V_aᵀ - y)^p / (p·m), in one pass over X: losses [K].
+    // L[a] = c·Σ (X·V_aᵀ - y)^p, in one pass over X: losses [K]. The op computes the loss with
+    // c = 1/(p·m); the problem's scale multiplies it (by p for the paper's 1/m; exact, as p is
+    // a power of two in the paper's l_2 and l_4).
     tape.clear();
     std::vector<ad::Var<T>> rows;
     for (std::size_t i : active)
@@ -118,6 +120,7 @@ std::vector<LinearResult> train(const Problem& problem, const LinearConfig& c) {
                          : models[i].net->record_end_to_end(tape));
     auto v = rows.size() == 1 ? rows[0] : ad::stack_rows(rows);
     auto losses = regression.losses(v);
+    if (factor != 1) losses = ad::scale(losses, factor);
 
     bool changed = false;
     const bool stop = interrupted() != 0;  // Ctrl-C: log this iteration and end every run here

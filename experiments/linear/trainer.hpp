@@ -33,7 +33,7 @@ struct LinearConfig {
   std::size_t width = 1;
   optim::OptimizerKind optimizer = optim::OptimizerKind::gd;
   std::vector<double> rates = {1e-3};  // one model per learning rate
-  double weight_decay = 0;
+  optim::Hyperparameters hyper;  // the optimizer's preset and set values, weight decay included
   nn::Init init = nn::Init::normal;
   double init_std = 0.01;
   std::uint64_t seed = 0;

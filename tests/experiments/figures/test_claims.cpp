@@ -143,10 +143,12 @@ TEST_CASE("paper_table: our distance beside the paper's, with the ratio at the p
                           return panel == "l4" && s.depth == 3 ? 0.065 : 0.037;
                         });
   std::string t = experiments::paper_table(full);
-  CHECK(t.find("| panel | curve | best lr | distance L - L* at the end | paper |") == 0);
+  CHECK(t.find("| panel | curve | best lr | distance L - L* at the end | paper | ours / paper |") ==
+        0);
   CHECK(count(t, "\n| l") == 6);  // one row per curve
-  CHECK(t.find("| l4 | depth 3 | 1e-05 | 0.065 | ~0.0065 (ours 10x) |") != std::string::npos);
-  CHECK(t.find("| l4 | depth 1 | 1e-05 | 0.037 | ~0.037 (within 2x) |") != std::string::npos);
+  CHECK(t.find("| l4 | depth 3 | 1e-05 | 0.065 | ~0.0065 | 10x |") != std::string::npos);
+  CHECK(t.find("| l4 | depth 1 | 1e-05 | 0.037 | ~0.037 | 1x (within 2x) |") != std::string::npos);
+  CHECK(t.find("| l2 | depth 1 | 1e-05 | 0.037 |  |  |") != std::string::npos);  // no paper value
   CHECK(t.find("--quick") == std::string::npos);
   // A --quick run: no ratio, and a note that the numbers are not comparable.
   auto quick = synthetic(experiments::make_figure("depth", true),
@@ -154,8 +156,38 @@ TEST_CASE("paper_table: our distance beside the paper's, with the ratio at the p
   quick.curves[0].best.diverged = true;
   quick.curves[0].best_lr = std::nan("");
   t = experiments::paper_table(quick);
-  CHECK(t.find("| l2 | depth 1 | - | diverged |  |") != std::string::npos);
-  CHECK(t.find("| l4 | depth 3 | 1e-05 | 0.5 | ~0.0065 |") != std::string::npos);
+  CHECK(t.find("| l2 | depth 1 | - | diverged |  |  |") != std::string::npos);
+  CHECK(t.find("| l4 | depth 3 | 1e-05 | 0.5 | ~0.0065 |  |") != std::string::npos);
   CHECK(t.find("(--quick: this run stopped at 30000 iterations; the paper's numbers are at "
                "1000000.)") != std::string::npos);
+}
+
+TEST_CASE("paper_table: in the mean-over-p scale the paper's numbers are divided by p",
+          "[experiments]") {
+  // The paper's l_4 depth-3 distance, 6.5e-3 on its (1/m) Σ r⁴, is 6.5e-3 / 4 on (1/(4m)) Σ r⁴.
+  auto r = synthetic(
+      experiments::make_figure("depth", false,
+                               {experiments::LossScale::mean_over_p, optim::Preset::tensorflow}),
+      [](const std::string&, const experiments::CurveSettings&) { return 0.0065; });
+  const std::string t = experiments::paper_table(r);
+  CHECK(t.find("paper (divided by p, as this run's loss)") != std::string::npos);
+  CHECK(t.find("| l4 | depth 3 | 1e-05 | 0.0065 | ~0.00162 | 4x |") != std::string::npos);
+}
+
+TEST_CASE("make_figure: the conventions reach every curve, the emulation steps keep their size",
+          "[experiments]") {
+  const auto paper = experiments::make_figure("emulation", false);
+  const auto over_p = experiments::make_figure(
+      "emulation", false, {experiments::LossScale::mean_over_p, optim::Preset::pytorch});
+  for (std::size_t p = 0; p < paper.panels.size(); ++p) {
+    const int exponent = paper.panels[p].p;
+    for (std::size_t c = 0; c < paper.panels[p].curves.size(); ++c) {
+      const auto& a = paper.panels[p].curves[c].config;
+      const auto& b = over_p.panels[p].curves[c].config;
+      CHECK(a.hyper.preset == optim::Preset::tensorflow);
+      CHECK(b.hyper.preset == optim::Preset::pytorch);
+      // The same gradient-descent step on either loss: rate times the loss's factor.
+      CHECK(a.rates.at(0) * exponent == Approx(b.rates.at(0)));
+    }
+  }
 }

@@ -39,6 +39,7 @@ Problem synthetic_problem(std::size_t m, std::size_t d, std::size_t k, int p, un
       pr.y.at(i, c) = v;
     }
   pr.p = p;
+  pr.loss_scale = experiments::LossScale::mean_over_p;  // L* below is lp_optimum's, 1/(p·m)
   if (k == 1) {
     pr.l_star = experiments::lp_optimum(std::vector<double>(pr.x.begin(), pr.x.end()),
                                         std::vector<double>(pr.y.begin(), pr.y.end()), m, d, p)
@@ -98,9 +99,9 @@ TEST_CASE("lp_optimum: p = 4 by Newton reaches gradient norm 1e-12 and is a mini
 
 TEST_CASE("lp_optimum: on the bundled ethanol data, L* for p = 2 and 4", "[experiments]") {
   for (int p : {2, 4}) {
-    const Problem pr =
-        experiments::load_problem(std::string(OVERPARAM_SOURCE_DIR) + "/data/gas/ethanol.dat.gz", 1,
-                                  data::Normalization::zscore, p);
+    const Problem pr = experiments::load_problem(
+        std::string(OVERPARAM_SOURCE_DIR) + "/data/gas/ethanol.dat.gz", 1,
+        data::Normalization::zscore, p, experiments::LossScale::mean_over_p);
     const std::vector<double> x(pr.x.begin(), pr.x.end()), y(pr.y.begin(), pr.y.end());
     const auto opt = experiments::lp_optimum(x, y, pr.x.rows(), pr.x.cols(), p);
     // Newton stops where its line search can no longer see the loss decrease in double. Where
@@ -230,7 +231,8 @@ TEST_CASE("explain: the e2e optimizer is refused, other optimizers get no predic
   f.explain = 2;
   f.optimizer = "e2e";
   data::Normalization normalization{};
-  CHECK_THROWS_WITH(experiments::check_linear_flags(f, normalization),
+  experiments::LossScale loss_scale{};
+  CHECK_THROWS_WITH(experiments::check_linear_flags(f, normalization, loss_scale),
                     Catch::Contains("--explain"));
   LinearConfig c;
   c.explain = 2;
@@ -273,5 +275,56 @@ TEST_CASE("train_linear: each rate follows the path of its own run, divergence i
         CHECK(grid[i].loss[k] == Approx(alone.loss[k]).epsilon(1e-9));
       }
     }
+  }
+}
+
+TEST_CASE("loss scale: the paper's mean at rate lr is mean-over-p at rate p*lr, times p",
+          "[experiments]") {
+  // L_mean = p·L_mean-over-p, so its gradient is p times larger: gradient descent at lr on the
+  // first takes the steps of gradient descent at p·lr on the second. With p a power of two the
+  // scaling is exact, so the two runs follow one path and their losses differ by p, bit for bit.
+  for (int p : {2, 4}) {
+    Problem over_p = synthetic_problem(50, 4, 1, p, 21);
+    Problem mean = over_p;
+    mean.loss_scale = experiments::LossScale::mean;
+    mean.l_star = p * over_p.l_star;
+    LinearConfig c;
+    c.depth = 2;
+    c.width = 3;
+    c.iterations = 500;
+    c.log_every = 1;
+    c.rates = {2e-2};
+    const auto a = train_one(mean, c);
+    c.rates = {p * 2e-2};
+    const auto b = train_one(over_p, c);
+    INFO("p = " << p);
+    REQUIRE(a.loss.size() == b.loss.size());
+    CHECK(b.loss.back() < 0.9 * b.loss.front());  // it trained
+    std::size_t mismatches = 0;
+    for (std::size_t i = 0; i < a.loss.size(); ++i) mismatches += a.loss[i] != p * b.loss[i];
+    CHECK(mismatches == 0);
+    for (std::size_t j = 0; j < a.final_layers.size(); ++j)
+      for (std::size_t i = 0; i < a.final_layers[j].size(); ++i)
+        mismatches += a.final_layers[j][i] != b.final_layers[j][i];
+    CHECK(mismatches == 0);
+  }
+}
+
+TEST_CASE("loss scale: on z-scored ethanol, the paper's l_4 curves start 5.34 from the optimum",
+          "[experiments]") {
+  // The paper's Figure 4 (right): its depth-8 network from near zero sits at a distance of about
+  // 5.34 throughout, (1/m) Σ y⁴ - L* of the z-scored target; l_2 curves start near 0.9.
+  const std::string path = std::string(OVERPARAM_SOURCE_DIR) + "/data/gas/ethanol.dat.gz";
+  for (auto [p, start] : {std::pair{4, 5.34}, std::pair{2, 0.90}}) {
+    const Problem mean = experiments::load_problem(path, 1, data::Normalization::zscore, p,
+                                                   experiments::LossScale::mean);
+    const Problem over_p = experiments::load_problem(path, 1, data::Normalization::zscore, p,
+                                                     experiments::LossScale::mean_over_p);
+    CHECK(mean.l_star == Approx(p * over_p.l_star).epsilon(1e-14));
+    double at_zero = 0;  // the loss of W = 0
+    for (double y : mean.y) at_zero += std::pow(y, p);
+    at_zero /= double(mean.y.size());
+    INFO("p = " << p << ": L(0) = " << at_zero << ", L* = " << mean.l_star);
+    CHECK(at_zero - mean.l_star == Approx(start).margin(0.01));
   }
 }
