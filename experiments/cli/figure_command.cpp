@@ -20,7 +20,8 @@ int run_figure_command(int argc, char** argv) {
   // command's name, and the rest are its flags.
   if (argc >= 2 && std::string(argv[1]) == "mnist") return run_mnist_figure(argc - 1, argv + 1);
   std::string name, out, data = default_gas_data(), normalization = "zscore";
-  std::string loss_scale = "mean", optimizer_defaults = "tensorflow";
+  std::string loss_scale = "mean", optimizer_defaults = "tensorflow", lr_grid;
+  std::size_t iterations = 0, width = 0;
   bool quick = false, no_plot = false, no_progress = false;
   int jobs = default_jobs();
   po::options_description flags(
@@ -37,6 +38,11 @@ int run_figure_command(int argc, char** argv) {
       "mean: L = (1/m) sum r^p, the paper's; mean-over-p: (1/(p m)) sum r^p")(
       "optimizer-defaults", po::value(&optimizer_defaults)->default_value(optimizer_defaults),
       "tensorflow (the paper's framework) | pytorch: the optimizers' other constants")(
+      "iterations", po::value(&iterations),
+      "every run's horizon (default: the paper's, or --quick's)")(
+      "lr-grid", po::value(&lr_grid),
+      "rates for every curve that searches a grid (default: the paper's 1e-5,5e-5,...,5e-1)")(
+      "width", po::value(&width), "hidden width of every network of depth >= 2")(
       "jobs", po::value(&jobs)->default_value(jobs), "runs at once (each single-threaded)")(
       "no-plot", po::bool_switch(&no_plot), "no PNG")("no-progress", po::bool_switch(&no_progress),
                                                       "no progress line");
@@ -62,6 +68,7 @@ int run_figure_command(int argc, char** argv) {
     norm = data::parse_normalization(normalization);
     figure =
         make_figure(name, quick, {parse_loss_scale(loss_scale), parse_preset(optimizer_defaults)});
+    apply_overrides(figure, figure_overrides(vm, iterations, lr_grid, width));
   } catch (const std::invalid_argument& e) {
     std::cerr << "overparam figure: " << e.what() << "\n";
     return 2;

@@ -188,6 +188,24 @@ optim::Preset parse_preset(const std::string& name) {
                               excerpt(name) + "'");
 }
 
+FigureOverrides figure_overrides(const boost::program_options::variables_map& vm,
+                                 std::size_t iterations, const std::string& lr_grid,
+                                 std::size_t width) {
+  FigureOverrides o;
+  if (vm.count("iterations")) {
+    if (iterations < 1 || iterations > max_iterations)
+      throw std::invalid_argument("--iterations must be between 1 and " +
+                                  std::to_string(max_iterations));
+    o.iterations = iterations;
+  }
+  if (vm.count("lr-grid")) o.lr_grid = parse_rates("--lr-grid", lr_grid);
+  if (vm.count("width")) {
+    check_range("--width", width, 1, max_width);
+    o.width = width;
+  }
+  return o;
+}
+
 ad::ConvAlgorithm parse_conv(const std::string& name) {
   for (auto a : {ad::ConvAlgorithm::automatic, ad::ConvAlgorithm::im2col, ad::ConvAlgorithm::fast})
     if (name == ad::to_string(a)) return a;

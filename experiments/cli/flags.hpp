@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "autodiff/conv.hpp"
+#include "experiments/figures/catalogue.hpp"
 #include "experiments/linear/trainer.hpp"
 #include "optim/factory.hpp"
 
@@ -41,6 +42,10 @@ DType parse_dtype(const std::string& name);
 LossScale parse_loss_scale(const std::string& name);
 // tensorflow|pytorch (--optimizer-defaults).
 optim::Preset parse_preset(const std::string& name);
+// A figure's --iterations, --lr-grid and --width, checked (given ones only: `vm` says which).
+FigureOverrides figure_overrides(const boost::program_options::variables_map& vm,
+                                 std::size_t iterations, const std::string& lr_grid,
+                                 std::size_t width);
 // automatic|im2col|fast.
 ad::ConvAlgorithm parse_conv(const std::string& name);
 // "FLAG must be between LO and HI, got VALUE".

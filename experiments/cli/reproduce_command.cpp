@@ -15,7 +15,8 @@ namespace experiments {
 
 int run_reproduce(int argc, char** argv) {
   std::string out, report, figures_dir, data = default_gas_data(), normalization = "zscore";
-  std::string loss_scale = "mean", optimizer_defaults = "tensorflow";
+  std::string loss_scale = "mean", optimizer_defaults = "tensorflow", lr_grid;
+  std::size_t iterations = 0, width = 0;
   bool quick = false, no_progress = false;
   int jobs = default_jobs();
   po::options_description flags(
@@ -27,8 +28,8 @@ int run_reproduce(int argc, char** argv) {
                                                    "shorter horizons (about a minute per figure)")(
       "out", po::value(&out), "folder for every run's files (default: runs/reproduce[-quick])")(
       "report", po::value(&report),
-      "the report (default: docs/REPRODUCTION.md of the source tree; with --quick, "
-      "OUT/REPRODUCTION.md)")(
+      "the report (default: docs/REPRODUCTION.md of the source tree; with --quick or any setting "
+      "changed from the paper's, OUT/REPRODUCTION.md)")(
       "figures-dir", po::value(&figures_dir),
       "where the report's PNGs go (default: docs/figures beside the report)")(
       "data", po::value(&data)->default_value(data), "gas data file or folder")(
@@ -37,6 +38,12 @@ int run_reproduce(int argc, char** argv) {
       "mean: L = (1/m) sum r^p, the paper's; mean-over-p: (1/(p m)) sum r^p")(
       "optimizer-defaults", po::value(&optimizer_defaults)->default_value(optimizer_defaults),
       "tensorflow (the paper's framework) | pytorch: the optimizers' other constants")(
+      "iterations", po::value(&iterations),
+      "every linear run's horizon (default: the paper's, or --quick's)")(
+      "lr-grid", po::value(&lr_grid),
+      "rates for every curve that searches a grid (default: the paper's 1e-5,5e-5,...,5e-1)")(
+      "width", po::value(&width),
+      "hidden width of every network of depth >= 2 (not the emulation figure's)")(
       "jobs", po::value(&jobs)->default_value(jobs), "runs at once (each single-threaded)")(
       "no-progress", po::bool_switch(&no_progress), "no progress line");
   po::variables_map vm;
@@ -45,6 +52,7 @@ int run_reproduce(int argc, char** argv) {
     std::cerr << "overparam reproduce: --jobs must be between 1 and 256\n";
     return 2;
   }
+  ReproduceSettings s;
   data::Normalization norm{};
   LossScale scale{};
   optim::Preset preset{};
@@ -52,17 +60,23 @@ int run_reproduce(int argc, char** argv) {
     norm = data::parse_normalization(normalization);
     scale = parse_loss_scale(loss_scale);
     preset = parse_preset(optimizer_defaults);
+    s.overrides = figure_overrides(vm, iterations, lr_grid, width);
   } catch (const std::invalid_argument& e) {
     std::cerr << "overparam reproduce: " << e.what() << "\n";
     return 2;
   }
   namespace fs = std::filesystem;
+  // Only a run with the paper's settings replaces docs/REPRODUCTION.md by default; any other
+  // writes its report beside its runs.
+  const bool paper_settings = !quick && s.overrides.iterations == 0 &&
+                              s.overrides.lr_grid.empty() && s.overrides.width == 0 &&
+                              scale == LossScale::mean && preset == optim::Preset::tensorflow &&
+                              norm == data::Normalization::zscore;
   if (out.empty()) out = quick ? "runs/reproduce-quick" : "runs/reproduce";
   if (report.empty())
-    report = quick ? out + "/REPRODUCTION.md"
-                   : std::string(OVERPARAM_SOURCE_DIR) + "/docs/REPRODUCTION.md";
+    report = !paper_settings ? out + "/REPRODUCTION.md"
+                             : std::string(OVERPARAM_SOURCE_DIR) + "/docs/REPRODUCTION.md";
   if (figures_dir.empty()) figures_dir = (fs::path(report).parent_path() / "figures").string();
-  ReproduceSettings s;
   s.quick = quick;
   s.out = out;
   s.report = report;

@@ -1,5 +1,6 @@
 #include "experiments/figures/catalogue.hpp"
 
+#include <cstdio>
 #include <stdexcept>
 #include <tuple>
 
@@ -32,6 +33,39 @@ FigureCurve curve(std::string label, std::size_t depth, optim::OptimizerKind opt
 }
 
 }  // namespace
+
+void apply_overrides(Figure& f, const FigureOverrides& o) {
+  auto list = [](const std::vector<double>& rates) {
+    std::string text;
+    for (double r : rates) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%g", r);
+      text += (text.empty() ? "" : ",") + std::string(buf);
+    }
+    return text;
+  };
+  if (f.name == "emulation" && o.width > 0)
+    throw std::invalid_argument(
+        "--width: the emulation figure's curves are defined by their "
+        "widths (1 and 100); it takes no --width");
+  if (f.name == "emulation" && !o.lr_grid.empty())
+    throw std::invalid_argument(
+        "--lr-grid: the emulation figure runs one fixed rate per panel; "
+        "it takes no --lr-grid");
+  if (o.iterations > 0) f.iterations = o.iterations;
+  for (auto& panel : f.panels)
+    for (auto& c : panel.curves) {
+      if (o.iterations > 0) c.config.iterations = o.iterations;
+      if (!o.lr_grid.empty() && c.config.rates.size() > 1) c.config.rates = o.lr_grid;
+      if (o.width > 0 && c.config.depth > 1) {
+        c.config.width = o.width;
+        c.label += ", width " + std::to_string(o.width);
+      }
+    }
+  if (o.iterations > 0) f.changed.push_back("iterations " + std::to_string(o.iterations));
+  if (!o.lr_grid.empty()) f.changed.push_back("lr grid " + list(o.lr_grid));
+  if (o.width > 0) f.changed.push_back("width " + std::to_string(o.width));
+}
 
 Figure make_figure(const std::string& name, bool quick, const Conventions& conventions) {
   using enum optim::OptimizerKind;
@@ -119,6 +153,11 @@ Figure make_figure(const std::string& name, bool quick, const Conventions& conve
     throw std::invalid_argument("unknown figure '" + name + "'; the figures are " + all);
   }
   f.quick = quick;
+  if (conventions.loss_scale != LossScale::mean)
+    f.changed.push_back(std::string("loss scale ") + loss_scale_name(conventions.loss_scale));
+  if (conventions.optimizer_defaults != optim::Preset::tensorflow)
+    f.changed.push_back(std::string(optim::preset_name(conventions.optimizer_defaults)) +
+                        " optimizer constants");
   for (auto& panel : f.panels)
     for (auto& c : panel.curves) {
       c.config.iterations = f.iterations;

@@ -58,6 +58,9 @@ struct Figure {
   std::size_t iterations = 0;
   std::size_t paper_iterations = 0;  // the paper's horizon
   bool quick = false;                // iterations shortened (--quick)
+  // Every setting that differs from the figure's own ("loss scale mean-over-p", "iterations
+  // 5000"), for titles and report headers; empty for the paper's figure as the catalogue has it.
+  std::vector<std::string> changed;
   std::vector<FigurePanel> panels;
   std::vector<PaperValue> paper;
 };
@@ -72,5 +75,16 @@ const std::vector<double>& paper_lr_grid();
 Figure make_figure(const std::string& name, bool quick, const Conventions& conventions = {});
 // emulation, depth, adaptive, adam, init.
 const std::vector<std::string>& figure_names();
+
+// Settings of a figure changed from the command line; unset ones keep the catalogue's.
+struct FigureOverrides {
+  std::size_t iterations = 0;   // 0: the figure's horizon
+  std::vector<double> lr_grid;  // empty: the paper's grid, for every curve that searches one
+  std::size_t width = 0;        // 0: as the figure has it; else every hidden layer's width
+};
+// Applies the overrides and names them in figure.changed. Requires: no width for the emulation
+// figure, whose curves are defined by their widths, and no grid for it, whose rates are fixed
+// (throws std::invalid_argument naming the flag).
+void apply_overrides(Figure& figure, const FigureOverrides& overrides);
 
 }  // namespace experiments

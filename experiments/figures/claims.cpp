@@ -96,6 +96,8 @@ std::string paper_table(const FigureResult& r) {
   const Figure& f = r.figure;
   // The paper's numbers are in its scale, (1/m) Σ r^p; in the other one they are p times smaller.
   const LossScale scale = f.conventions.loss_scale;
+  const bool at_horizon = f.iterations == f.paper_iterations;
+  bool edge = false;
   const bool paper_scale = scale == LossScale::mean;
   std::string t = std::string("| panel | curve | best lr | distance L - L* at the end | paper") +
                   (paper_scale ? "" : " (divided by p, as this run's loss)") +
@@ -110,18 +112,25 @@ std::string paper_table(const FigureResult& r) {
         const double value = pv.distance / loss_factor(LossScale::mean, p) * loss_factor(scale, p);
         paper = "~" + fmt(value);
         const double ratio = final_distance(r, c) / value;
-        // A --quick run stops early: its ratio to the paper's horizon would mean nothing.
-        if (!f.quick) ratio_text = c.best.diverged ? "-" : fmt(ratio) + "x";
-        if (!f.quick && !c.best.diverged && ratio >= 0.5 && ratio <= 2)
+        // A run that stops early: its ratio to the paper's horizon would mean nothing.
+        if (at_horizon) ratio_text = c.best.diverged ? "-" : fmt(ratio) + "x";
+        if (at_horizon && !c.best.diverged && ratio >= 0.5 && ratio <= 2)
           ratio_text += " (within 2x)";
       }
     const std::string d = c.best.diverged ? "diverged" : fmt(final_distance(r, c));
-    t += "| " + c.panel + " | " + c.label + " | " + (std::isnan(c.best_lr) ? "-" : fmt(c.best_lr)) +
-         " | " + d + " | " + paper + " | " + ratio_text + " |\n";
+    const bool at_edge = !std::isnan(c.best_lr) && c.best_at_edge();
+    edge = edge || at_edge;
+    t += "| " + c.panel + " | " + c.label + " | " +
+         (std::isnan(c.best_lr) ? "-" : fmt(c.best_lr) + (at_edge ? " (edge)" : "")) + " | " + d +
+         " | " + paper + " | " + ratio_text + " |\n";
   }
-  if (f.quick && !f.paper.empty()) {
-    t += "\n(--quick: this run stopped at " + std::to_string(f.iterations) +
-         " iterations; the paper's numbers are at " + std::to_string(f.paper_iterations) + ".)\n";
+  if (edge)
+    t += "\n(edge): the best rate is the lowest or the highest of its grid; a wider grid might "
+         "find a better one.\n";
+  if (!at_horizon && !f.paper.empty()) {
+    t += std::string("\n(") + (f.quick ? "--quick" : "--iterations") + ": this run stopped at " +
+         std::to_string(f.iterations) + " iterations; the paper's numbers are at " +
+         std::to_string(f.paper_iterations) + ".)\n";
   }
   return t;
 }

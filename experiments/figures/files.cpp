@@ -35,10 +35,23 @@ std::string curve_csv_name(const CurveResult& curve) {
   return curve.panel + "_" + slug(curve.label) + ".csv";
 }
 
+std::string curve_csv_name(const CurveResult& curve, std::size_t rate_index) {
+  return curve.panel + "_" + slug(curve.label) + "_grid" + std::to_string(rate_index) + ".csv";
+}
+
+std::string changed_text(const Figure& figure) {
+  std::string text;
+  for (const std::string& c : figure.changed) text += (text.empty() ? "" : ", ") + c;
+  return text;
+}
+
 std::string figure_markdown(const FigureResult& r, const std::string& table,
                             const std::string& verdicts) {
   const Figure& figure = r.figure;
   return "# " + figure.title + "\n\nThe paper: " + figure.claim + ".\n\n" +
+         (figure.changed.empty()
+              ? std::string()
+              : "Changed from the paper's settings: " + changed_text(figure) + ".\n\n") +
          std::to_string(figure.iterations) + " iterations, data " + r.data + " (" +
          r.normalization + "), loss scale " + loss_scale_name(figure.conventions.loss_scale) +
          ", " + optim::preset_name(figure.conventions.optimizer_defaults) +
@@ -72,6 +85,9 @@ void write_figure(const FigureResult& r, const std::string& out_dir, bool plot) 
             .cell(c.diverged_at[k])
             .cell(k == c.best_index);
       losses_csv(c.best, r.l_star[p]).write(out_dir + "/" + curve_csv_name(c));
+      if (c.runs.size() > 1)  // every rate's curve, named by its place in the grid
+        for (std::size_t k = 0; k < c.runs.size(); ++k)
+          losses_csv(c.runs[k], r.l_star[p]).write(out_dir + "/" + curve_csv_name(c, k));
       const bool rate_chosen = c.rates.size() > 1 && !std::isnan(c.best_lr);
       panel.series.push_back(distance_series(
           c.label + (rate_chosen ? " (lr " + fmt(c.best_lr) + ")" : ""), c.best, r.l_star[p]));
@@ -115,11 +131,18 @@ void write_figure(const FigureResult& r, const std::string& out_dir, bool plot) 
     curve["diverged"] = c.best.diverged;
     curve["rates"] = c.rates;
     curve["final_losses"] = c.final_losses;
+    curve["best_at_edge"] = c.best_at_edge();
+    Json csvs = Json::array();
+    for (std::size_t k = 0; k < c.runs.size() && c.runs.size() > 1; ++k)
+      csvs.push_back(curve_csv_name(c, k));
+    curve["rate_csvs"] = csvs;
     curves.push_back(curve);
   }
   json["curves"] = curves;
   write_json(out_dir + "/" + figure.name + ".json", json);
-  if (plot) plot_panels_png(out_dir + "/" + figure.name + ".png", panels, figure.title);
+  const std::string title =
+      figure.title + (figure.changed.empty() ? "" : " [" + changed_text(figure) + "]");
+  if (plot) plot_panels_png(out_dir + "/" + figure.name + ".png", panels, title);
 }
 
 }  // namespace experiments

@@ -11,6 +11,11 @@ namespace experiments {
 
 // The file name of a curve's CSV: "PANEL_SLUG.csv", e.g. "l4_depth-3-width-100.csv".
 std::string curve_csv_name(const CurveResult& curve);
+// The CSV of the run at rates[rate_index]: "PANEL_SLUG_gridK.csv" (by the index, so two rates
+// that print alike get two files; NAME.json maps each to its rate).
+std::string curve_csv_name(const CurveResult& curve, std::size_t rate_index);
+// figure.changed joined with commas: "loss scale mean-over-p, iterations 5000".
+std::string changed_text(const Figure& figure);
 
 // The Markdown of NAME.md: title, the paper's claim, the run's size and time, the table, the
 // verdicts.

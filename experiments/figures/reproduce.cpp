@@ -81,9 +81,19 @@ double reproduce(const ReproduceSettings& s) {
   claim_output_dir(s.out);
   make_output_dir(s.figures_dir);
   const auto start = std::chrono::steady_clock::now();
-  std::string body;
+  std::string body, changed;
+  if (s.normalization != data::Normalization::zscore)
+    changed = "normalize " + data::to_string(s.normalization);
   for (const std::string& name : figure_names()) {
-    const Figure figure = make_figure(name, s.quick, {s.loss_scale, s.optimizer_defaults});
+    Figure figure = make_figure(name, s.quick, {s.loss_scale, s.optimizer_defaults});
+    FigureOverrides overrides = s.overrides;
+    if (name == "emulation") {  // its curves are its widths, its rates fixed
+      overrides.width = 0;
+      overrides.lr_grid.clear();
+    }
+    apply_overrides(figure, overrides);
+    if (name == "depth" && !figure.changed.empty())  // the depth figure takes every override
+      changed += (changed.empty() ? "" : ", ") + changed_text(figure);
     std::printf("[%s] %s, %zu iterations per run\n", name.c_str(), figure.title.c_str(),
                 figure.iterations);
     std::fflush(stdout);
@@ -132,6 +142,9 @@ double reproduce(const ReproduceSettings& s) {
       "the best being the lowest final loss among runs that did not diverge. The emulation figure "
       "uses balanced initialization (one end-to-end matrix drawn N(0, 0.01^2), split across the "
       "layers) so that all its curves start at the same point.\n\n" +
+      (changed.empty() ? std::string()
+                       : "**Changed from the paper's settings**: " + changed +
+                             ". The numbers below describe those settings, not the paper's.\n\n") +
       (s.quick
            ? std::string("**This is a --quick run**: horizons are a tenth (or a thirtieth) of the "
                          "paper's, so its numbers are not comparable with the paper's; the "

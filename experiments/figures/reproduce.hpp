@@ -7,6 +7,7 @@
 #include <string>
 
 #include "data_loaders/gas.hpp"
+#include "experiments/figures/catalogue.hpp"
 #include "experiments/linear/problem.hpp"
 #include "optim/hyperparameters.hpp"
 
@@ -21,7 +22,8 @@ struct ReproduceSettings {
   data::Normalization normalization = data::Normalization::zscore;
   LossScale loss_scale = LossScale::mean;
   optim::Preset optimizer_defaults = optim::Preset::tensorflow;
-  std::string mnist_dir;  // the MNIST figure runs when the files are here
+  FigureOverrides overrides;  // every linear figure's (the emulation figure's horizon only)
+  std::string mnist_dir;      // the MNIST figure runs when the files are here
   int jobs = 1;
   bool progress = true;
 };

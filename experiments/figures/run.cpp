@@ -120,7 +120,8 @@ FigureResult run_figure(const Figure& figure, const FigureData& data, int jobs, 
       cr.best_index = best_run(task->results);
       const bool found = cr.best_index < cr.rates.size();
       cr.best_lr = found ? cr.rates[cr.best_index] : std::numeric_limits<double>::quiet_NaN();
-      cr.best = std::move(task->results[found ? cr.best_index : 0]);
+      cr.best = task->results[found ? cr.best_index : 0];
+      cr.runs = std::move(task->results);
       result.curves.push_back(std::move(cr));
     }
   result.interrupted = interrupted() != 0;

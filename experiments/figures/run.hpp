@@ -17,13 +17,19 @@ namespace experiments {
 struct CurveResult {
   std::string panel, label;
   CurveSettings settings;
-  double best_lr = 0;  // NaN when every rate diverged
-  LinearResult best;   // the run at best_lr (or the first one when all diverged)
+  double best_lr = 0;              // NaN when every rate diverged
+  LinearResult best;               // the run at best_lr (or the first one when all diverged)
+  std::vector<LinearResult> runs;  // every rate's run, in the order of `rates`
   std::vector<double> rates;
   std::vector<double> final_losses;
   std::vector<bool> diverged;
   std::vector<long long> diverged_at;  // -1 where the run did not diverge
   std::size_t best_index = 0;          // rates.size() when every rate diverged
+  // The best rate is the lowest or the highest of a grid of several: a wider grid might find a
+  // better one.
+  bool best_at_edge() const {
+    return rates.size() > 1 && (best_index == 0 || best_index + 1 == rates.size());
+  }
 };
 
 struct FigureResult {

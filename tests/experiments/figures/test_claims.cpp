@@ -146,9 +146,11 @@ TEST_CASE("paper_table: our distance beside the paper's, with the ratio at the p
   CHECK(t.find("| panel | curve | best lr | distance L - L* at the end | paper | ours / paper |") ==
         0);
   CHECK(count(t, "\n| l") == 6);  // one row per curve
-  CHECK(t.find("| l4 | depth 3 | 1e-05 | 0.065 | ~0.0065 | 10x |") != std::string::npos);
-  CHECK(t.find("| l4 | depth 1 | 1e-05 | 0.037 | ~0.037 | 1x (within 2x) |") != std::string::npos);
-  CHECK(t.find("| l2 | depth 1 | 1e-05 | 0.037 |  |  |") != std::string::npos);  // no paper value
+  CHECK(t.find("| l4 | depth 3 | 1e-05 (edge) | 0.065 | ~0.0065 | 10x |") != std::string::npos);
+  CHECK(t.find("| l4 | depth 1 | 1e-05 (edge) | 0.037 | ~0.037 | 1x (within 2x) |") !=
+        std::string::npos);
+  CHECK(t.find("| l2 | depth 1 | 1e-05 (edge) | 0.037 |  |  |") !=
+        std::string::npos);  // no paper value
   CHECK(t.find("--quick") == std::string::npos);
   // A --quick run: no ratio, and a note that the numbers are not comparable.
   auto quick = synthetic(experiments::make_figure("depth", true),
@@ -157,7 +159,7 @@ TEST_CASE("paper_table: our distance beside the paper's, with the ratio at the p
   quick.curves[0].best_lr = std::nan("");
   t = experiments::paper_table(quick);
   CHECK(t.find("| l2 | depth 1 | - | diverged |  |  |") != std::string::npos);
-  CHECK(t.find("| l4 | depth 3 | 1e-05 | 0.5 | ~0.0065 |  |") != std::string::npos);
+  CHECK(t.find("| l4 | depth 3 | 1e-05 (edge) | 0.5 | ~0.0065 |  |") != std::string::npos);
   CHECK(t.find("(--quick: this run stopped at 30000 iterations; the paper's numbers are at "
                "1000000.)") != std::string::npos);
 }
@@ -171,7 +173,7 @@ TEST_CASE("paper_table: in the mean-over-p scale the paper's numbers are divided
       [](const std::string&, const experiments::CurveSettings&) { return 0.0065; });
   const std::string t = experiments::paper_table(r);
   CHECK(t.find("paper (divided by p, as this run's loss)") != std::string::npos);
-  CHECK(t.find("| l4 | depth 3 | 1e-05 | 0.0065 | ~0.00162 | 4x |") != std::string::npos);
+  CHECK(t.find("| l4 | depth 3 | 1e-05 (edge) | 0.0065 | ~0.00162 | 4x |") != std::string::npos);
 }
 
 TEST_CASE("make_figure: the conventions reach every curve, the emulation steps keep their size",
@@ -190,4 +192,49 @@ TEST_CASE("make_figure: the conventions reach every curve, the emulation steps k
       CHECK(a.rates.at(0) * exponent == Approx(b.rates.at(0)));
     }
   }
+}
+
+TEST_CASE("paper_table: a best rate inside its grid carries no mark, one at an edge does",
+          "[experiments]") {
+  auto r = synthetic(experiments::make_figure("depth", false),
+                     [](const std::string&, const experiments::CurveSettings&) { return 0.01; });
+  for (auto& c : r.curves) {
+    c.best_index = 3;
+    c.best_lr = c.rates[3];
+  }
+  r.curves[1].best_index = r.curves[1].rates.size() - 1;  // l2 depth 2: the highest rate
+  r.curves[1].best_lr = r.curves[1].rates.back();
+  CHECK_FALSE(r.curves[0].best_at_edge());
+  CHECK(r.curves[1].best_at_edge());
+  const std::string t = experiments::paper_table(r);
+  CHECK(t.find("| l2 | depth 1 | 0.0005 | 0.01 |") != std::string::npos);
+  CHECK(t.find("| l2 | depth 2 | 0.5 (edge) | 0.01 |") != std::string::npos);
+  CHECK(count(t, "(edge)") == 2);  // the row and the note below the table
+  CHECK(t.find("a wider grid might find a better one") != std::string::npos);
+  // A grid of one rate has no edge.
+  experiments::CurveResult single;
+  single.rates = {1e-3};
+  CHECK_FALSE(single.best_at_edge());
+}
+
+TEST_CASE("apply_overrides: horizon, grid and width reach the curves and are named",
+          "[experiments]") {
+  auto f = experiments::make_figure("adam", false);
+  experiments::apply_overrides(f, {.iterations = 500, .lr_grid = {1e-3, 1e-2}, .width = 10});
+  CHECK(f.iterations == 500);
+  for (const auto& c : f.panels[0].curves) {
+    CHECK(c.config.iterations == 500);
+    CHECK(c.config.rates == std::vector<double>{1e-3, 1e-2});
+    CHECK(c.config.width == (c.config.depth > 1 ? 10u : 1u));
+  }
+  CHECK(f.changed == std::vector<std::string>{"iterations 500", "lr grid 0.001,0.01", "width 10"});
+  auto e = experiments::make_figure("emulation", false);
+  CHECK_THROWS_WITH(experiments::apply_overrides(e, {.width = 4}), Catch::Contains("--width"));
+  CHECK_THROWS_WITH(experiments::apply_overrides(e, {.lr_grid = {1e-3}}),
+                    Catch::Contains("--lr-grid"));
+  const auto pt = experiments::make_figure(
+      "depth", false, {experiments::LossScale::mean_over_p, optim::Preset::pytorch});
+  CHECK(pt.changed ==
+        std::vector<std::string>{"loss scale mean-over-p", "pytorch optimizer constants"});
+  CHECK(experiments::make_figure("depth", false).changed.empty());
 }
