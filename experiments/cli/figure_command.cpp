@@ -21,7 +21,7 @@ int run_figure_command(int argc, char** argv) {
   if (argc >= 2 && std::string(argv[1]) == "mnist") return run_mnist_figure(argc - 1, argv + 1);
   std::string name, out, data = default_gas_data(), normalization = "zscore";
   std::string loss_scale = "mean", optimizer_defaults = "tensorflow", lr_grid;
-  std::size_t iterations = 0, width = 0;
+  std::size_t iterations = 0, width = 0, seeds = 1;
   bool quick = false, no_plot = false, no_progress = false;
   int jobs = default_jobs();
   po::options_description flags(
@@ -43,7 +43,10 @@ int run_figure_command(int argc, char** argv) {
       "lr-grid", po::value(&lr_grid),
       "rates for every curve that searches a grid (default: the paper's 1e-5,5e-5,...,5e-1)")(
       "width", po::value(&width), "hidden width of every network of depth >= 2")(
-      "jobs", po::value(&jobs)->default_value(jobs), "runs at once (each single-threaded)")(
+      "seeds", po::value(&seeds)->default_value(seeds),
+      "train every curve from K initialization seeds: rates chosen on the median, verdicts "
+      "counted over seeds")("jobs", po::value(&jobs)->default_value(jobs),
+                            "runs at once (each single-threaded)")(
       "no-plot", po::bool_switch(&no_plot), "no PNG")("no-progress", po::bool_switch(&no_progress),
                                                       "no progress line");
   po::positional_options_description positional;
@@ -68,7 +71,7 @@ int run_figure_command(int argc, char** argv) {
     norm = data::parse_normalization(normalization);
     figure =
         make_figure(name, quick, {parse_loss_scale(loss_scale), parse_preset(optimizer_defaults)});
-    apply_overrides(figure, figure_overrides(vm, iterations, lr_grid, width));
+    apply_overrides(figure, figure_overrides(vm, iterations, lr_grid, width, seeds));
   } catch (const std::invalid_argument& e) {
     std::cerr << "overparam figure: " << e.what() << "\n";
     return 2;

@@ -190,8 +190,12 @@ optim::Preset parse_preset(const std::string& name) {
 
 FigureOverrides figure_overrides(const boost::program_options::variables_map& vm,
                                  std::size_t iterations, const std::string& lr_grid,
-                                 std::size_t width) {
+                                 std::size_t width, std::size_t seeds) {
   FigureOverrides o;
+  if (vm.count("seeds")) {
+    check_range("--seeds", seeds, 1, max_seeds);
+    o.seeds = seeds;
+  }
   if (vm.count("iterations")) {
     if (iterations < 1 || iterations > max_iterations)
       throw std::invalid_argument("--iterations must be between 1 and " +

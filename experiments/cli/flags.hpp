@@ -45,7 +45,9 @@ optim::Preset parse_preset(const std::string& name);
 // A figure's --iterations, --lr-grid and --width, checked (given ones only: `vm` says which).
 FigureOverrides figure_overrides(const boost::program_options::variables_map& vm,
                                  std::size_t iterations, const std::string& lr_grid,
-                                 std::size_t width);
+                                 std::size_t width, std::size_t seeds);
+// The most initialization seeds a figure takes.
+inline constexpr std::size_t max_seeds = 100;
 // automatic|im2col|fast.
 ad::ConvAlgorithm parse_conv(const std::string& name);
 // "FLAG must be between LO and HI, got VALUE".

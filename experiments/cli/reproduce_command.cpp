@@ -16,7 +16,7 @@ namespace experiments {
 int run_reproduce(int argc, char** argv) {
   std::string out, report, figures_dir, data = default_gas_data(), normalization = "zscore";
   std::string loss_scale = "mean", optimizer_defaults = "tensorflow", lr_grid;
-  std::size_t iterations = 0, width = 0;
+  std::size_t iterations = 0, width = 0, seeds = 0;
   bool quick = false, no_progress = false;
   int jobs = default_jobs();
   po::options_description flags(
@@ -44,6 +44,8 @@ int run_reproduce(int argc, char** argv) {
       "rates for every curve that searches a grid (default: the paper's 1e-5,5e-5,...,5e-1)")(
       "width", po::value(&width),
       "hidden width of every network of depth >= 2 (not the emulation figure's)")(
+      "seeds", po::value(&seeds),
+      "initialization seeds per linear curve (default 3 at the paper's horizons, 1 with --quick)")(
       "jobs", po::value(&jobs)->default_value(jobs), "runs at once (each single-threaded)")(
       "no-progress", po::bool_switch(&no_progress), "no progress line");
   po::variables_map vm;
@@ -60,7 +62,8 @@ int run_reproduce(int argc, char** argv) {
     norm = data::parse_normalization(normalization);
     scale = parse_loss_scale(loss_scale);
     preset = parse_preset(optimizer_defaults);
-    s.overrides = figure_overrides(vm, iterations, lr_grid, width);
+    s.overrides = figure_overrides(vm, iterations, lr_grid, width, seeds);
+    if (!vm.count("seeds")) s.overrides.seeds = quick ? 1 : 3;
   } catch (const std::invalid_argument& e) {
     std::cerr << "overparam reproduce: " << e.what() << "\n";
     return 2;

@@ -53,6 +53,7 @@ void apply_overrides(Figure& f, const FigureOverrides& o) {
         "--lr-grid: the emulation figure runs one fixed rate per panel; "
         "it takes no --lr-grid");
   if (o.iterations > 0) f.iterations = o.iterations;
+  if (o.seeds > 0) f.seeds = o.seeds;
   for (auto& panel : f.panels)
     for (auto& c : panel.curves) {
       if (o.iterations > 0) c.config.iterations = o.iterations;

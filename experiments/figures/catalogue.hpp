@@ -61,6 +61,9 @@ struct Figure {
   // Every setting that differs from the figure's own ("loss scale mean-over-p", "iterations
   // 5000"), for titles and report headers; empty for the paper's figure as the catalogue has it.
   std::vector<std::string> changed;
+  // Every curve is trained from this many initialization seeds (0, 1, ...), its rate chosen by
+  // the median over them (figures/run.hpp).
+  std::size_t seeds = 1;
   std::vector<FigurePanel> panels;
   std::vector<PaperValue> paper;
 };
@@ -81,6 +84,7 @@ struct FigureOverrides {
   std::size_t iterations = 0;   // 0: the figure's horizon
   std::vector<double> lr_grid;  // empty: the paper's grid, for every curve that searches one
   std::size_t width = 0;        // 0: as the figure has it; else every hidden layer's width
+  std::size_t seeds = 0;        // 0: one seed
 };
 // Applies the overrides and names them in figure.changed. Requires: no width for the emulation
 // figure, whose curves are defined by their widths, and no grid for it, whose rates are fixed

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <limits>
 
 namespace experiments {
@@ -16,33 +17,37 @@ std::string fmt(double v) {
 
 constexpr double infinity = std::numeric_limits<double>::infinity();
 
-}  // namespace
+struct Claim {
+  bool holds = false;
+  std::string text, numbers;
+};
 
-std::string check_claims(const FigureResult& r) {
+// The figure's claims judged on one run of each curve, `run(curve)`: the median curve, or one
+// seed's run.
+std::vector<Claim> judge(const FigureResult& r,
+                         const std::function<const LinearResult&(const CurveResult&)>& run) {
   using enum optim::OptimizerKind;
   const Figure& f = r.figure;
-  std::string out;
-  // "- holds: the paper's claim. This run: the numbers." (or "does not hold").
+  std::vector<Claim> out;
   auto claim = [&](bool holds, const std::string& text, const std::string& numbers) {
-    out += std::string(holds ? "- holds: " : "- does not hold: ") + text +
-           ". This run: " + numbers + ".\n";
+    out.push_back({holds, text, numbers});
   };
   auto dist = [&](const std::string& panel, const CurveSettings& settings) {
     const CurveResult* c = find_curve(r, panel, settings);
-    if (c == nullptr || c->best.diverged) return infinity;
-    return final_distance(r, *c);
+    if (c == nullptr || run(*c).diverged) return infinity;
+    return run(*c).final_loss - panel_l_star(r, c->panel);
   };
   if (f.name == "emulation") {
     // Along the whole curve: the largest relative gap between a network and the rule.
     auto gap = [&](const std::string& panel, const CurveSettings& a, const CurveSettings& b) {
       const CurveResult* x = find_curve(r, panel, a);
       const CurveResult* y = find_curve(r, panel, b);
-      if (x == nullptr || y == nullptr || x->best.diverged || y->best.diverged) return infinity;
+      if (x == nullptr || y == nullptr || run(*x).diverged || run(*y).diverged) return infinity;
       const double l_star = panel_l_star(r, panel);
       double worst = 0;
-      for (std::size_t i = 0; i < x->best.loss.size() && i < y->best.loss.size(); ++i)
+      for (std::size_t i = 0; i < run(*x).loss.size() && i < run(*y).loss.size(); ++i)
         worst =
-            std::max(worst, std::abs((x->best.loss[i] - l_star) / (y->best.loss[i] - l_star) - 1));
+            std::max(worst, std::abs((run(*x).loss[i] - l_star) / (run(*y).loss[i] - l_star) - 1));
       return worst;
     };
     for (const auto& panel : f.panels)
@@ -75,8 +80,8 @@ std::string check_claims(const FigureResult& r) {
           "depth 1 " + fmt(a1) + ", depth 2 " + fmt(a2) + ", depth 3 " + fmt(a3));
   } else if (f.name == "init") {
     const CurveResult* zero8 = find_curve(r, "l4", {8, 1, gd, nn::Init::normal});
-    if (zero8 != nullptr && !zero8->best.loss.empty()) {
-      const double start = zero8->best.loss.front(), end = zero8->best.final_loss;
+    if (zero8 != nullptr && !run(*zero8).loss.empty()) {
+      const double start = run(*zero8).loss.front(), end = run(*zero8).final_loss;
       claim(std::abs(end - start) <= 1e-3 * start,
             "depth 8 from near zero does not leave its start",
             "loss " + fmt(start) + " at the start, " + fmt(end) + " at the end");
@@ -88,6 +93,34 @@ std::string check_claims(const FigureResult& r) {
       claim(id < d1, d + " from the identity ends closer than depth 1",
             d + " " + fmt(id) + ", depth 1 " + fmt(d1));
     }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string check_claims(const FigureResult& r) {
+  const std::vector<Claim> median =
+      judge(r, [](const CurveResult& c) -> const LinearResult& { return c.best; });
+  const std::size_t seeds = r.curves.empty() ? 1 : r.curves.front().seed_best.size();
+  std::vector<std::size_t> holds_in(median.size(), 0);
+  for (std::size_t s = 0; s < seeds && seeds > 1; ++s) {
+    const std::vector<Claim> one =
+        judge(r, [s](const CurveResult& c) -> const LinearResult& { return c.seed_best.at(s); });
+    for (std::size_t i = 0; i < one.size() && i < holds_in.size(); ++i) holds_in[i] += one[i].holds;
+  }
+  // "- holds: the paper's claim. This run: the numbers." (or "does not hold"); with several
+  // seeds the verdict is the median curve's, and how many seeds' own runs agree.
+  std::string out;
+  for (std::size_t i = 0; i < median.size(); ++i) {
+    const Claim& c = median[i];
+    out += std::string(c.holds ? "- holds" : "- does not hold");
+    if (seeds > 1)
+      out +=
+          " (holds in " + std::to_string(holds_in[i]) + " of " + std::to_string(seeds) + " seeds)";
+    out += ": " + c.text + ". This run" +
+           (seeds > 1 ? ", median over " + std::to_string(seeds) + " seeds" : std::string()) +
+           ": " + c.numbers + ".\n";
   }
   return out;
 }

@@ -9,7 +9,9 @@
 namespace experiments {
 
 // One line per claim of the figure: "- holds: CLAIM. This run: NUMBERS." or
-// "- does not hold: ...". A curve that diverged counts as infinitely far from the optimum.
+// "- does not hold: ...". A curve that diverged counts as infinitely far from the optimum. With
+// several seeds the verdict is the median curve's, followed by the number of seeds whose own
+// runs (at the chosen rate) agree: "- holds (holds in 4 of 5 seeds): ...".
 std::string check_claims(const FigureResult& result);
 
 // A Markdown table, one row per curve: panel, curve, best rate, distance at the end, and the

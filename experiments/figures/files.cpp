@@ -35,8 +35,10 @@ std::string curve_csv_name(const CurveResult& curve) {
   return curve.panel + "_" + slug(curve.label) + ".csv";
 }
 
-std::string curve_csv_name(const CurveResult& curve, std::size_t rate_index) {
-  return curve.panel + "_" + slug(curve.label) + "_grid" + std::to_string(rate_index) + ".csv";
+std::string curve_csv_name(const CurveResult& curve, std::size_t seed, std::size_t rate_index) {
+  return curve.panel + "_" + slug(curve.label) +
+         (curve.runs.size() > 1 ? "_seed" + std::to_string(seed) : "") + "_grid" +
+         std::to_string(rate_index) + ".csv";
 }
 
 std::string changed_text(const Figure& figure) {
@@ -52,11 +54,15 @@ std::string figure_markdown(const FigureResult& r, const std::string& table,
          (figure.changed.empty()
               ? std::string()
               : "Changed from the paper's settings: " + changed_text(figure) + ".\n\n") +
-         std::to_string(figure.iterations) + " iterations, data " + r.data + " (" +
-         r.normalization + "), loss scale " + loss_scale_name(figure.conventions.loss_scale) +
-         ", " + optim::preset_name(figure.conventions.optimizer_defaults) +
-         "'s optimizer constants, " + std::to_string(r.runs) + " runs in " + fmt(r.wall_seconds) +
-         " s.\n\n" +
+         std::to_string(figure.iterations) + " iterations" +
+         (figure.seeds > 1 ? ", " + std::to_string(figure.seeds) +
+                                 " initialization seeds per curve (each rate chosen by the "
+                                 "median final loss over them; tables and curves show medians)"
+                           : std::string()) +
+         ", data " + r.data + " (" + r.normalization + "), loss scale " +
+         loss_scale_name(figure.conventions.loss_scale) + ", " +
+         optim::preset_name(figure.conventions.optimizer_defaults) + "'s optimizer constants, " +
+         std::to_string(r.runs) + " runs in " + fmt(r.wall_seconds) + " s.\n\n" +
          (r.interrupted ? "**Interrupted**: the curves end where the signal stopped "
                           "them; the verdicts below judge those partial runs.\n\n"
                         : "") +
@@ -84,10 +90,24 @@ void write_figure(const FigureResult& r, const std::string& out_dir, bool plot) 
             .cell(bool(c.diverged[k]))
             .cell(c.diverged_at[k])
             .cell(k == c.best_index);
-      losses_csv(c.best, r.l_star[p]).write(out_dir + "/" + curve_csv_name(c));
-      if (c.runs.size() > 1)  // every rate's curve, named by its place in the grid
-        for (std::size_t k = 0; k < c.runs.size(); ++k)
-          losses_csv(c.runs[k], r.l_star[p]).write(out_dir + "/" + curve_csv_name(c, k));
+      if (c.runs.size() > 1) {  // the median over seeds, with its band
+        Csv median({"iteration", "loss", "distance", "distance_min", "distance_max"});
+        for (std::size_t i = 0; i < c.best.iteration.size(); ++i)
+          median.row()
+              .cell(c.best.iteration[i])
+              .cell(c.best.loss[i])
+              .cell(c.best.loss[i] - r.l_star[p])
+              .cell(c.band_low[i] - r.l_star[p])
+              .cell(c.band_high[i] - r.l_star[p]);
+        median.write(out_dir + "/" + curve_csv_name(c));
+      } else {
+        losses_csv(c.best, r.l_star[p]).write(out_dir + "/" + curve_csv_name(c));
+      }
+      // Every run's curve, named by its seed and its place in the grid.
+      if (c.runs.size() > 1 || c.rates.size() > 1)
+        for (std::size_t s = 0; s < c.runs.size(); ++s)
+          for (std::size_t k = 0; k < c.runs[s].size(); ++k)
+            losses_csv(c.runs[s][k], r.l_star[p]).write(out_dir + "/" + curve_csv_name(c, s, k));
       const bool rate_chosen = c.rates.size() > 1 && !std::isnan(c.best_lr);
       panel.series.push_back(distance_series(
           c.label + (rate_chosen ? " (lr " + fmt(c.best_lr) + ")" : ""), c.best, r.l_star[p]));
@@ -110,6 +130,7 @@ void write_figure(const FigureResult& r, const std::string& out_dir, bool plot) 
   json["loss_scale"] = loss_scale_name(figure.conventions.loss_scale);
   json["optimizer_defaults"] = optim::preset_name(figure.conventions.optimizer_defaults);
   json["l_star"] = r.l_star;
+  json["seeds"] = std::max<std::size_t>(1, figure.seeds);
   json["wall_seconds"] = r.wall_seconds;
   Json curves = Json::array();
   for (const auto& c : r.curves) {
@@ -132,10 +153,20 @@ void write_figure(const FigureResult& r, const std::string& out_dir, bool plot) 
     curve["rates"] = c.rates;
     curve["final_losses"] = c.final_losses;
     curve["best_at_edge"] = c.best_at_edge();
-    Json csvs = Json::array();
-    for (std::size_t k = 0; k < c.runs.size() && c.runs.size() > 1; ++k)
-      csvs.push_back(curve_csv_name(c, k));
-    curve["rate_csvs"] = csvs;
+    curve["csv"] = curve_csv_name(c);
+    // [seed][rate]: each run's final loss and CSV.
+    Json seed_losses = Json::array(), csvs = Json::array();
+    for (std::size_t s = 0; s < c.runs.size(); ++s) {
+      Json losses = Json::array(), names = Json::array();
+      for (std::size_t k = 0; k < c.runs[s].size(); ++k) {
+        losses.push_back(c.runs[s][k].final_loss);
+        if (c.runs.size() > 1 || c.rates.size() > 1) names.push_back(curve_csv_name(c, s, k));
+      }
+      seed_losses.push_back(losses);
+      csvs.push_back(names);
+    }
+    curve["seed_final_losses"] = seed_losses;
+    curve["run_csvs"] = csvs;
     curves.push_back(curve);
   }
   json["curves"] = curves;

@@ -11,9 +11,10 @@ namespace experiments {
 
 // The file name of a curve's CSV: "PANEL_SLUG.csv", e.g. "l4_depth-3-width-100.csv".
 std::string curve_csv_name(const CurveResult& curve);
-// The CSV of the run at rates[rate_index]: "PANEL_SLUG_gridK.csv" (by the index, so two rates
-// that print alike get two files; NAME.json maps each to its rate).
-std::string curve_csv_name(const CurveResult& curve, std::size_t rate_index);
+// The CSV of the run of `seed` at rates[rate_index]: "PANEL_SLUG_gridK.csv", with several seeds
+// "PANEL_SLUG_seedS_gridK.csv" (by the index, so two rates that print alike get two files;
+// NAME.json maps each to its rate).
+std::string curve_csv_name(const CurveResult& curve, std::size_t seed, std::size_t rate_index);
 // figure.changed joined with commas: "loss scale mean-over-p, iterations 5000".
 std::string changed_text(const Figure& figure);
 

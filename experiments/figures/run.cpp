@@ -6,6 +6,7 @@
 #include <exception>
 #include <limits>
 #include <mutex>
+#include <stdexcept>
 
 #include "autodiff/blas.hpp"
 #include "experiments/report/interrupt.hpp"
@@ -15,11 +16,26 @@ namespace experiments {
 
 namespace {
 
-// One curve of a figure: all its learning rates, trained together.
+// One curve of a figure from one seed: all its learning rates, trained together.
 struct Task {
-  std::size_t panel, curve;
+  std::size_t panel, curve, seed;
   std::vector<LinearResult> results;
 };
+
+constexpr double infinity = std::numeric_limits<double>::infinity();
+
+// The median of `values` (the mean of the middle two for an even count); +inf counts as a value
+// larger than any other.
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  const std::size_t n = values.size();
+  return n % 2 == 1 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
+}
+
+// A run's distance-ranking value: its final loss, or +inf when it diverged.
+double final_or_infinity(const LinearResult& run) {
+  return run.diverged || !std::isfinite(run.final_loss) ? infinity : run.final_loss;
+}
 
 std::size_t panel_index(const Figure& f, const std::string& name) {
   for (std::size_t i = 0; i < f.panels.size(); ++i)
@@ -28,6 +44,87 @@ std::size_t panel_index(const Figure& f, const std::string& name) {
 }
 
 }  // namespace
+
+CurveResult combine_runs(std::vector<std::vector<LinearResult>> runs,
+                         const std::vector<double>& rates) {
+  if (runs.empty()) throw std::invalid_argument("combine_runs: no seeds");
+  for (const auto& seed : runs)
+    if (seed.size() != rates.size())
+      throw std::invalid_argument("combine_runs: a seed with " + std::to_string(seed.size()) +
+                                  " runs for " + std::to_string(rates.size()) + " rates");
+  CurveResult cr;
+  cr.rates = rates;
+  const std::size_t seeds = runs.size();
+  for (std::size_t k = 0; k < rates.size(); ++k) {
+    std::vector<double> finals;
+    long long first_divergence = -1;
+    for (const auto& seed : runs) {
+      finals.push_back(final_or_infinity(seed[k]));
+      if (seed[k].diverged &&
+          (first_divergence < 0 || (long long)seed[k].diverged_at < first_divergence))
+        first_divergence = (long long)seed[k].diverged_at;
+    }
+    // One seed: its own numbers (a diverged run keeps its last finite-or-not loss).
+    const double m = seeds == 1 ? runs[0][k].final_loss : median(finals);
+    const bool diverged = seeds == 1 ? runs[0][k].diverged : std::isinf(m);
+    cr.final_losses.push_back(m);
+    cr.diverged.push_back(diverged);
+    cr.diverged_at.push_back(diverged ? first_divergence : -1LL);
+  }
+  // The paper's rule on the medians: the lowest among the rates that did not diverge.
+  cr.best_index = rates.size();
+  for (std::size_t k = 0; k < rates.size(); ++k)
+    if (!cr.diverged[k] &&
+        (cr.best_index == rates.size() || cr.final_losses[k] < cr.final_losses[cr.best_index]))
+      cr.best_index = k;
+  const bool found = cr.best_index < rates.size();
+  const std::size_t at = found ? cr.best_index : 0;
+  cr.best_lr = found ? rates[at] : std::numeric_limits<double>::quiet_NaN();
+  for (const auto& seed : runs) cr.seed_best.push_back(seed[at]);
+
+  if (seeds == 1) {
+    cr.best = cr.seed_best[0];
+    cr.band_low = cr.band_high = cr.best.loss;
+  } else {
+    // Row by row over the seeds: a seed whose run ended earlier counts as +inf after a
+    // divergence and at its last value after an interruption.
+    const LinearResult* longest = &cr.seed_best[0];
+    for (const LinearResult& run : cr.seed_best)
+      if (run.iteration.size() > longest->iteration.size()) longest = &run;
+    LinearResult& best = cr.best;
+    best = LinearResult{};
+    best.initial_layers = cr.seed_best[0].initial_layers;
+    best.final_layers = cr.seed_best[0].final_layers;
+    for (std::size_t i = 0; i < longest->iteration.size(); ++i) {
+      std::vector<double> values;
+      for (const LinearResult& run : cr.seed_best)
+        values.push_back(i < run.loss.size() ? run.loss[i]
+                         : run.diverged      ? infinity
+                                             : run.loss.back());
+      for (double& v : values)
+        if (!std::isfinite(v)) v = infinity;
+      const double m = median(values);
+      best.iteration.push_back(longest->iteration[i]);
+      best.loss.push_back(m);
+      cr.band_low.push_back(*std::min_element(values.begin(), values.end()));
+      cr.band_high.push_back(*std::max_element(values.begin(), values.end()));
+      if (std::isinf(m)) {
+        best.diverged = true;
+        best.diverged_at = longest->iteration[i];
+        break;
+      }
+    }
+    best.final_loss = cr.final_losses[at];
+    best.diverged = best.diverged || cr.diverged[at];
+    for (const LinearResult& run : cr.seed_best) {
+      best.iterations_done = std::max(best.iterations_done, run.iterations_done);
+      best.wall_seconds = std::max(best.wall_seconds, run.wall_seconds);
+      best.interrupted = best.interrupted || run.interrupted;
+    }
+  }
+  cr.runs = std::move(runs);
+  return cr;
+}
 
 const CurveResult* find_curve(const FigureResult& r, const std::string& panel,
                               const CurveSettings& settings) {
@@ -65,8 +162,10 @@ FigureResult run_figure(const Figure& figure, const FigureData& data, int jobs, 
   std::vector<Task> tasks;
   for (std::size_t p = 0; p < figure.panels.size(); ++p)
     for (std::size_t c = 0; c < figure.panels[p].curves.size(); ++c) {
-      tasks.push_back({p, c, {}});
-      result.runs += figure.panels[p].curves[c].config.rates.size();
+      for (std::size_t s = 0; s < std::max<std::size_t>(1, figure.seeds); ++s) {
+        tasks.push_back({p, c, s, {}});
+        result.runs += figure.panels[p].curves[c].config.rates.size();
+      }
     }
   // Longest first (deeper networks and bigger grids), so the parallel jobs end together.
   auto config = [&](const Task& t) -> const LinearConfig& {
@@ -89,7 +188,9 @@ FigureResult run_figure(const Figure& figure, const FigureData& data, int jobs, 
   Progress bar(figure.name, tasks.size(), progress);
   ad::blas::parallel_for(tasks.size(), [&](std::size_t i, std::size_t) {
     try {
-      tasks[i].results = train_linear(problems[tasks[i].panel], config(tasks[i]));
+      LinearConfig seeded = config(tasks[i]);
+      seeded.seed = tasks[i].seed;
+      tasks[i].results = train_linear(problems[tasks[i].panel], seeded);
     } catch (...) {
       std::lock_guard lock(mutex);
       failure = std::current_exception();
@@ -105,23 +206,17 @@ FigureResult run_figure(const Figure& figure, const FigureData& data, int jobs, 
   for (std::size_t p = 0; p < figure.panels.size(); ++p)
     for (std::size_t c = 0; c < figure.panels[p].curves.size(); ++c) {
       const FigureCurve& fc = figure.panels[p].curves[c];
-      auto task = std::find_if(tasks.begin(), tasks.end(),
-                               [&](const Task& t) { return t.panel == p && t.curve == c; });
-      CurveResult cr;
+      std::vector<std::vector<LinearResult>> by_seed;
+      for (std::size_t s = 0; s < std::max<std::size_t>(1, figure.seeds); ++s) {
+        auto task = std::find_if(tasks.begin(), tasks.end(), [&](const Task& t) {
+          return t.panel == p && t.curve == c && t.seed == s;
+        });
+        by_seed.push_back(std::move(task->results));
+      }
+      CurveResult cr = combine_runs(std::move(by_seed), fc.config.rates);
       cr.panel = figure.panels[p].name;
       cr.label = fc.label;
       cr.settings = fc.settings();
-      cr.rates = fc.config.rates;
-      for (const LinearResult& run : task->results) {
-        cr.final_losses.push_back(run.final_loss);
-        cr.diverged.push_back(run.diverged);
-        cr.diverged_at.push_back(run.diverged ? (long long)run.diverged_at : -1LL);
-      }
-      cr.best_index = best_run(task->results);
-      const bool found = cr.best_index < cr.rates.size();
-      cr.best_lr = found ? cr.rates[cr.best_index] : std::numeric_limits<double>::quiet_NaN();
-      cr.best = task->results[found ? cr.best_index : 0];
-      cr.runs = std::move(task->results);
       result.curves.push_back(std::move(cr));
     }
   result.interrupted = interrupted() != 0;

@@ -2,6 +2,10 @@
 //
 // The curves are independent jobs, run `jobs` at a time (each on one thread, its rates trained
 // together by train_linear); the results come back in the figure's order whoever ran them.
+// With K seeds (Figure::seeds) each curve is K jobs, one per initialization seed 0 ... K-1; its
+// rate is chosen once, by the paper's rule applied to the median over seeds of the final loss
+// (a diverged run counts as infinitely far), and its curve is the median over seeds of the
+// runs at that rate, row by row, with their minimum and maximum as a band.
 // Nothing is written here: figures/files.hpp writes a result's files, figures/claims.hpp
 // judges it.
 #pragma once
@@ -17,11 +21,15 @@ namespace experiments {
 struct CurveResult {
   std::string panel, label;
   CurveSettings settings;
-  double best_lr = 0;              // NaN when every rate diverged
-  LinearResult best;               // the run at best_lr (or the first one when all diverged)
-  std::vector<LinearResult> runs;  // every rate's run, in the order of `rates`
+  double best_lr = 0;  // NaN when every rate diverged
+  // The run at best_lr (or at the first rate when all diverged); with several seeds, the
+  // median over seeds of their runs at that rate, row by row.
+  LinearResult best;
+  std::vector<double> band_low, band_high;      // min and max over seeds, aligned with best.loss
+  std::vector<LinearResult> seed_best;          // each seed's run at best_lr, seed 0 first
+  std::vector<std::vector<LinearResult>> runs;  // [seed][rate]: every run
   std::vector<double> rates;
-  std::vector<double> final_losses;
+  std::vector<double> final_losses;  // per rate (with several seeds, the median over them)
   std::vector<bool> diverged;
   std::vector<long long> diverged_at;  // -1 where the run did not diverge
   std::size_t best_index = 0;          // rates.size() when every rate diverged
@@ -51,6 +59,13 @@ struct FigureData {
 // Throws data::DataError for bad data.
 FigureData load_figure_data(const Figure& figure, const std::string& path,
                             data::Normalization normalization);
+
+// A curve's result from its runs, runs[seed][rate] (every seed with one run per rate of
+// `rates`): the best rate by the median final loss over seeds, the median curve and its band.
+// With one seed, best is that seed's run at the best rate. Requires: at least one seed, each
+// with rates.size() runs (throws std::invalid_argument).
+CurveResult combine_runs(std::vector<std::vector<LinearResult>> runs,
+                         const std::vector<double>& rates);
 
 // Trains every curve of `figure` on its data. Requires: jobs >= 1.
 FigureResult run_figure(const Figure& figure, const FigureData& data, int jobs, bool progress);

@@ -1,6 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <cmath>
+#include <limits>
 #include <string>
+#include <vector>
 
 #include "experiments/figures/catalogue.hpp"
 #include "experiments/figures/claims.hpp"
@@ -237,4 +240,110 @@ TEST_CASE("apply_overrides: horizon, grid and width reach the curves and are nam
   CHECK(pt.changed ==
         std::vector<std::string>{"loss scale mean-over-p", "pytorch optimizer constants"});
   CHECK(experiments::make_figure("depth", false).changed.empty());
+}
+
+namespace {
+
+// A logged run whose loss falls linearly from 1 to `end` over 5 rows (or diverges at row 2).
+experiments::LinearResult run_to(double end, bool diverged = false) {
+  experiments::LinearResult r;
+  for (std::size_t i = 0; i < 5; ++i) {
+    if (diverged && i == 2) {
+      r.iteration.push_back(i);
+      r.loss.push_back(std::numeric_limits<double>::infinity());
+      r.diverged = true;
+      r.diverged_at = i;
+      break;
+    }
+    r.iteration.push_back(i);
+    r.loss.push_back(1.0 + (end - 1.0) * double(i) / 4.0);
+  }
+  r.final_loss = r.loss.back();
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "combine_runs: one rate for all seeds by the median final loss, the median curve and its band",
+    "[experiments]") {
+  // Three seeds, two rates. Rate 0 ends at 0.2, 0.5, 0.3 (median 0.3); rate 1 at 0.1, 0.9 and a
+  // divergence (median 0.9): rate 0 wins although rate 1 has the single best run.
+  std::vector<std::vector<experiments::LinearResult>> runs = {
+      {run_to(0.2), run_to(0.1)}, {run_to(0.5), run_to(0.9)}, {run_to(0.3), run_to(0, true)}};
+  const auto c = experiments::combine_runs(runs, {1e-3, 1e-2});
+  CHECK(c.best_index == 0);
+  CHECK(c.best_lr == 1e-3);
+  CHECK(c.final_losses[0] == Approx(0.3));
+  CHECK(c.final_losses[1] == Approx(0.9));
+  CHECK_FALSE(c.diverged[1]);  // one diverged seed of three: the median is still finite
+  REQUIRE(c.best.loss.size() == 5);
+  CHECK(c.best.loss.back() == Approx(0.3));
+  CHECK(c.band_low.back() == Approx(0.2));
+  CHECK(c.band_high.back() == Approx(0.5));
+  CHECK(c.best.loss[2] == Approx(1.0 + (0.3 - 1.0) / 2));  // row by row, the middle seed
+  REQUIRE(c.seed_best.size() == 3);
+  CHECK(c.seed_best[1].final_loss == Approx(0.5));
+  CHECK(c.runs.size() == 3);
+
+  // Two of three seeds diverge at a rate: its median is infinite and it counts as diverged.
+  runs = {{run_to(0, true)}, {run_to(0, true)}, {run_to(0.4)}};
+  const auto d = experiments::combine_runs(runs, {1e-1});
+  CHECK(d.diverged[0]);
+  CHECK(d.diverged_at[0] == 2);
+  CHECK(d.best_index == 1);  // none left
+  CHECK(std::isnan(d.best_lr));
+  CHECK(d.best.diverged);
+
+  // One seed: exactly that run, as without seeds.
+  const auto one = experiments::combine_runs({{run_to(0.2), run_to(0.7)}}, {1e-3, 1e-2});
+  CHECK(one.best_index == 0);
+  CHECK(one.best.loss == run_to(0.2).loss);
+
+  CHECK_THROWS(experiments::combine_runs({}, {1e-3}));
+  CHECK_THROWS(experiments::combine_runs({{run_to(0.2)}}, {1e-3, 1e-2}));
+}
+
+TEST_CASE("check_claims: with several seeds, the median's verdict and the seeds that agree",
+          "[experiments]") {
+  // The depth figure's l_4 claim, depth 3 closer than depth 1, on three seeds: seed 0 and 1 agree,
+  // seed 2 does not; the median agrees.
+  auto r = synthetic(experiments::make_figure("depth", false),
+                     [](const std::string&, const experiments::CurveSettings&) { return 0.5; });
+  for (auto& c : r.curves) {
+    const bool deep = c.panel == "l4" && c.settings.depth == 3;
+    const bool shallow = c.panel == "l4" && c.settings.depth == 1;
+    c.seed_best.clear();
+    for (double d : {0.1, 0.2, 0.9}) {  // the distances of depth 3's seeds
+      experiments::LinearResult run = c.best;
+      run.final_loss = 0.1 + (deep ? d : shallow ? 0.5 : 0.5);
+      c.seed_best.push_back(run);
+    }
+    if (deep) c.best.final_loss = 0.1 + 0.2;
+  }
+  const std::string v = experiments::check_claims(r);
+  CHECK(v.find("- holds (holds in 2 of 3 seeds): l4: depth 3 ends closer to the optimum than "
+               "depth 1. This run, median over 3 seeds: depth 3 0.2, depth 1 0.5.") !=
+        std::string::npos);
+}
+
+TEST_CASE("figure --seeds: a figure of two seeds trains both and says so", "[experiments]") {
+  auto f = experiments::make_figure("depth", true);
+  experiments::apply_overrides(f, {.iterations = 20, .lr_grid = {1e-3, 1e-2}, .seeds = 2});
+  CHECK(f.seeds == 2);
+  f.panels.resize(1);  // l2 only, to keep it short
+  f.panels[0].curves.resize(2);
+  const auto data = experiments::load_figure_data(
+      f, std::string(OVERPARAM_SOURCE_DIR) + "/data/gas/ethanol.dat.gz",
+      data::Normalization::zscore);
+  const auto r = experiments::run_figure(f, data, 2, false);
+  REQUIRE(r.curves.size() == 2);
+  CHECK(r.runs == 8);  // 2 curves x 2 seeds x 2 rates
+  for (const auto& c : r.curves) {
+    REQUIRE(c.seed_best.size() == 2);
+    // The seeds draw different initializations, so their curves differ.
+    CHECK(c.seed_best[0].loss.front() != c.seed_best[1].loss.front());
+    CHECK(c.best.loss.front() ==
+          Approx(0.5 * (c.seed_best[0].loss.front() + c.seed_best[1].loss.front())));
+  }
 }
