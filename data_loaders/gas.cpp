@@ -19,9 +19,10 @@ namespace data {
 Normalization parse_normalization(const std::string& name) {
   if (name == "zscore") return Normalization::zscore;
   if (name == "minmax") return Normalization::minmax;
+  if (name == "scale") return Normalization::scale;
   if (name == "none") return Normalization::none;
   throw std::invalid_argument("unknown normalization '" + name +
-                              "'; expected one of: zscore, minmax, none");
+                              "'; expected one of: zscore, minmax, scale, none");
 }
 
 std::string to_string(Normalization normalization) {
@@ -30,6 +31,8 @@ std::string to_string(Normalization normalization) {
       return "zscore";
     case Normalization::minmax:
       return "minmax";
+    case Normalization::scale:
+      return "scale";
     case Normalization::none:
       return "none";
   }
@@ -320,6 +323,10 @@ namespace {
 // rather than std == 0 because the mean of n equal values need not round back to that value.
 ColumnScaling scaling_for(Normalization normalization, double min, double max, double mean,
                           double stddev) {
+  if (normalization == Normalization::scale) {  // not centred: v / sqrt(mean v²)
+    const double rms = std::sqrt(stddev * stddev + mean * mean);
+    return ColumnScaling{0.0, rms > 0 ? rms : 1.0};
+  }
   if (min == max) return ColumnScaling{min, 1.0};
   if (normalization == Normalization::zscore) return ColumnScaling{mean, stddev};
   return ColumnScaling{min, max - min};

@@ -23,6 +23,7 @@ namespace data {
 // How normalize() rescales each feature column and the target.
 //   zscore: (v - mean) / std, with the population std (ddof = 0);
 //   minmax: (v - min) / (max - min), into [0, 1];
+//   scale:  v / sqrt(mean v²), each column to a root mean square of 1, not centred;
 //   none:   unchanged.
 // A constant column becomes all 0 under zscore and minmax.
 // The largest gas file (or batch file, once inflated) load_gas reads: the whole UCI data set
@@ -30,14 +31,14 @@ namespace data {
 // stops /dev/zero-like or gzip-bomb inputs long before they cost gigabytes.
 inline constexpr std::size_t gas_max_bytes = std::size_t{256} << 20;
 
-enum class Normalization { none, zscore, minmax };
+enum class Normalization { none, zscore, minmax, scale };
 
 // Requires: nothing.
-// Ensures:  returns the Normalization called `name` ("zscore", "minmax" or "none"); throws
+// Ensures:  returns the Normalization called `name` ("zscore", "minmax", "scale" or "none"); throws
 //           std::invalid_argument listing the valid names otherwise.
 Normalization parse_normalization(const std::string& name);
 
-// Ensures: the inverse of parse_normalization: "zscore", "minmax" or "none".
+// Ensures: the inverse of parse_normalization: "zscore", "minmax", "scale" or "none".
 std::string to_string(Normalization normalization);
 
 // How one column was rescaled: normalized = (raw - offset) / scale. The identity (offset 0,

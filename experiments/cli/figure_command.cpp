@@ -22,7 +22,7 @@ int run_figure_command(int argc, char** argv) {
   std::string name, out, data = default_gas_data(), normalization = "zscore";
   std::string loss_scale = "mean", optimizer_defaults = "tensorflow", lr_grid;
   std::size_t iterations = 0, width = 0, seeds = 1;
-  bool quick = false, no_plot = false, no_progress = false;
+  bool quick = false, no_plot = false, no_progress = false, whiten = false;
   int jobs = default_jobs();
   po::options_description flags(
       "overparam figure: reproduce one of the paper's figures\n\n"
@@ -33,7 +33,9 @@ int run_figure_command(int argc, char** argv) {
                                                    "shorter horizons (under a minute per figure)")(
       "out", po::value(&out), "output folder (default: runs/figure-NAME[-quick])")(
       "data", po::value(&data)->default_value(data), "gas data file or folder")(
-      "normalize", po::value(&normalization)->default_value(normalization), "zscore|minmax|none")(
+      "normalize", po::value(&normalization)->default_value(normalization),
+      "zscore|minmax|scale|none (scale: to unit RMS, not centred)")(
+      "whiten", po::bool_switch(&whiten), "PCA-whiten the features after --normalize")(
       "loss-scale", po::value(&loss_scale)->default_value(loss_scale),
       "mean: L = (1/m) sum r^p, the paper's; mean-over-p: (1/(p m)) sum r^p")(
       "optimizer-defaults", po::value(&optimizer_defaults)->default_value(optimizer_defaults),
@@ -72,13 +74,14 @@ int run_figure_command(int argc, char** argv) {
     figure =
         make_figure(name, quick, {parse_loss_scale(loss_scale), parse_preset(optimizer_defaults)});
     apply_overrides(figure, figure_overrides(vm, iterations, lr_grid, width, seeds));
+    note_preprocessing(figure, norm, whiten);
   } catch (const std::invalid_argument& e) {
     std::cerr << "overparam figure: " << e.what() << "\n";
     return 2;
   }
   if (out.empty()) out = "runs/figure-" + name + (quick ? "-quick" : "");
   std::printf("%s: %zu iterations per run\n", figure.title.c_str(), figure.iterations);
-  const FigureData figure_data = load_figure_data(figure, data, norm);
+  const FigureData figure_data = load_figure_data(figure, data, norm, whiten);
   claim_output_dir(out);  // with every input read: a refused run leaves no folder behind
   const FigureResult r = run_figure(figure, figure_data, jobs, !no_progress);
   write_figure(r, out, !no_plot);

@@ -29,6 +29,7 @@ Json settings_json(const LinearFlags& f, const LinearConfig& c, const Problem& p
   s["data"] = f.data;
   s["gas"] = f.gas;
   s["normalize"] = f.normalize;
+  s["whiten"] = f.whiten;
   s["p"] = f.p;
   s["loss_scale"] = loss_scale_name(problem.loss_scale);
   s["depth"] = c.depth;
@@ -82,7 +83,7 @@ int run_linear(int argc, char** argv) {
     return 2;
   }
   ad::blas::set_num_threads(f.threads);
-  const Problem problem = load_problem(f.data, f.gas, normalization, f.p, loss_scale);
+  const Problem problem = load_problem(f.data, f.gas, normalization, f.p, loss_scale, f.whiten);
   if (!f.load_init.empty())
     c.initial_layers =
         load_layers(f.load_init, c.depth, problem.x.cols(), c.width, problem.y.cols());
@@ -96,7 +97,8 @@ int run_linear(int argc, char** argv) {
   else
     claim_output_dir(out);
   std::printf("data: %s (%zu rows, %zu features, %s), l_%d loss (%s), L* = %.10e\n",
-              problem.source.c_str(), problem.x.rows(), problem.x.cols(), f.normalize.c_str(), f.p,
+              problem.source.c_str(), problem.x.rows(), problem.x.cols(),
+              (f.normalize + (f.whiten ? ", whitened" : "")).c_str(), f.p,
               loss_scale_name(loss_scale), problem.l_star);
   std::printf(
       "model: depth %zu, width %zu, init %s (std %g), optimizer %s (%s), %zu iterations, %s\n",

@@ -59,7 +59,10 @@ void add_linear_flags(po::options_description& flags, LinearFlags& f) {
   flags.add_options()("data", po::value(&f.data)->default_value(f.data),
                       "gas data: a UCI file (plain or .gz) or a folder of batchN.dat files")(
       "gas", po::value(&f.gas)->default_value(f.gas), "UCI gas class to keep (1 = ethanol)")(
-      "normalize", po::value(&f.normalize)->default_value(f.normalize), "zscore|minmax|none")(
+      "normalize", po::value(&f.normalize)->default_value(f.normalize),
+      "zscore|minmax|scale|none (scale: to unit RMS, not centred)")(
+      "whiten", po::bool_switch(&f.whiten),
+      "PCA-whiten the features after --normalize (their covariance becomes the identity)")(
       "p", po::value(&f.p)->default_value(f.p),
       "the loss exponent, an even integer (2 or 4 in the paper)")(
       "depth", po::value(&f.depth)->default_value(f.depth),

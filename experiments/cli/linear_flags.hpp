@@ -24,7 +24,7 @@ struct LinearFlags {
   double lr = 1e-3, weight_decay = 0, init_std = 0.01;
   std::size_t depth = 1, width = 1, iterations = 1000, log_every = 0, explain = 0;
   std::uint64_t seed = 0;
-  bool no_plot = false, no_progress = false;
+  bool no_plot = false, no_progress = false, whiten = false;
 };
 
 // Declares the flags above (with their defaults and help) in `flags`, storing into `f`.

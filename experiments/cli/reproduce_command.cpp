@@ -17,7 +17,7 @@ int run_reproduce(int argc, char** argv) {
   std::string out, report, figures_dir, data = default_gas_data(), normalization = "zscore";
   std::string loss_scale = "mean", optimizer_defaults = "tensorflow", lr_grid;
   std::size_t iterations = 0, width = 0, seeds = 0;
-  bool quick = false, no_progress = false;
+  bool quick = false, no_progress = false, whiten = false;
   int jobs = default_jobs();
   po::options_description flags(
       "overparam reproduce: run every figure of the paper (the MNIST one when data/mnist holds\n"
@@ -33,7 +33,9 @@ int run_reproduce(int argc, char** argv) {
       "figures-dir", po::value(&figures_dir),
       "where the report's PNGs go (default: docs/figures beside the report)")(
       "data", po::value(&data)->default_value(data), "gas data file or folder")(
-      "normalize", po::value(&normalization)->default_value(normalization), "zscore|minmax|none")(
+      "normalize", po::value(&normalization)->default_value(normalization),
+      "zscore|minmax|scale|none (scale: to unit RMS, not centred)")(
+      "whiten", po::bool_switch(&whiten), "PCA-whiten the features after --normalize")(
       "loss-scale", po::value(&loss_scale)->default_value(loss_scale),
       "mean: L = (1/m) sum r^p, the paper's; mean-over-p: (1/(p m)) sum r^p")(
       "optimizer-defaults", po::value(&optimizer_defaults)->default_value(optimizer_defaults),
@@ -74,7 +76,7 @@ int run_reproduce(int argc, char** argv) {
   const bool paper_settings = !quick && s.overrides.iterations == 0 &&
                               s.overrides.lr_grid.empty() && s.overrides.width == 0 &&
                               scale == LossScale::mean && preset == optim::Preset::tensorflow &&
-                              norm == data::Normalization::zscore;
+                              norm == data::Normalization::zscore && !whiten;
   if (out.empty()) out = quick ? "runs/reproduce-quick" : "runs/reproduce";
   if (report.empty())
     report = !paper_settings ? out + "/REPRODUCTION.md"
@@ -86,6 +88,7 @@ int run_reproduce(int argc, char** argv) {
   s.figures_dir = figures_dir;
   s.data = data;
   s.normalization = norm;
+  s.whiten = whiten;
   s.loss_scale = scale;
   s.optimizer_defaults = preset;
   s.mnist_dir = default_mnist_dir();

@@ -49,7 +49,8 @@ int run_curl(int argc, char** argv) {
       "data", po::value(&data_path)->default_value(data_path),
       "gas data: a UCI file (plain or .gz) or a folder of batchN.dat files")(
       "gas", po::value(&gas)->default_value(gas), "UCI gas class to keep (1 = ethanol)")(
-      "normalize", po::value(&normalization)->default_value(normalization), "zscore|minmax|none")(
+      "normalize", po::value(&normalization)->default_value(normalization),
+      "zscore|minmax|scale|none (scale: to unit RMS, not centred)")(
       "r-inner", po::value(&r_inner)->default_value(r_inner), "inner radius, in units of ||W*||")(
       "r-outer", po::value(&r_outer)->default_value(r_outer), "outer radius, in units of ||W*||")(
       "theta-from", po::value(&theta_from)->default_value(theta_from), "first angle, degrees")(

@@ -68,6 +68,12 @@ void apply_overrides(Figure& f, const FigureOverrides& o) {
   if (o.width > 0) f.changed.push_back("width " + std::to_string(o.width));
 }
 
+void note_preprocessing(Figure& f, data::Normalization normalization, bool whiten) {
+  if (normalization != data::Normalization::zscore)
+    f.changed.push_back("normalize " + data::to_string(normalization));
+  if (whiten) f.changed.push_back("whitened features");
+}
+
 Figure make_figure(const std::string& name, bool quick, const Conventions& conventions) {
   using enum optim::OptimizerKind;
   Figure f;

@@ -91,4 +91,8 @@ struct FigureOverrides {
 // (throws std::invalid_argument naming the flag).
 void apply_overrides(Figure& figure, const FigureOverrides& overrides);
 
+// Names a preprocessing other than the paper's z-scoring in figure.changed ("normalize minmax",
+// "whitened features").
+void note_preprocessing(Figure& figure, data::Normalization normalization, bool whiten);
+
 }  // namespace experiments

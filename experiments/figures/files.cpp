@@ -59,8 +59,8 @@ std::string figure_markdown(const FigureResult& r, const std::string& table,
                                  " initialization seeds per curve (each rate chosen by the "
                                  "median final loss over them; tables and curves show medians)"
                            : std::string()) +
-         ", data " + r.data + " (" + r.normalization + "), loss scale " +
-         loss_scale_name(figure.conventions.loss_scale) + ", " +
+         ", data " + r.data + " (" + r.normalization + (r.whitened ? ", whitened" : "") +
+         "), loss scale " + loss_scale_name(figure.conventions.loss_scale) + ", " +
          optim::preset_name(figure.conventions.optimizer_defaults) + "'s optimizer constants, " +
          std::to_string(r.runs) + " runs in " + fmt(r.wall_seconds) + " s.\n\n" +
          (r.interrupted ? "**Interrupted**: the curves end where the signal stopped "
@@ -127,6 +127,7 @@ void write_figure(const FigureResult& r, const std::string& out_dir, bool plot) 
   json["interrupted"] = r.interrupted;
   json["data"] = r.data;
   json["normalize"] = r.normalization;
+  json["whiten"] = r.whitened;
   json["loss_scale"] = loss_scale_name(figure.conventions.loss_scale);
   json["optimizer_defaults"] = optim::preset_name(figure.conventions.optimizer_defaults);
   json["l_star"] = r.l_star;

@@ -75,6 +75,22 @@ std::string mnist_section(const ReproduceSettings& s) {
   return body + "![mnist](" + rel + ")\n" + mnist_figure_body(figure) + "\n";
 }
 
+// One line on what --normalize does to the data.
+std::string describe_normalization(data::Normalization n) {
+  switch (n) {
+    case data::Normalization::zscore:
+      return "every feature and the target minus its mean, divided by its population standard "
+             "deviation";
+    case data::Normalization::minmax:
+      return "every feature and the target mapped onto [0, 1]";
+    case data::Normalization::scale:
+      return "every feature and the target divided by its root mean square, not centred";
+    case data::Normalization::none:
+      break;
+  }
+  return "the raw values";
+}
+
 }  // namespace
 
 double reproduce(const ReproduceSettings& s) {
@@ -82,8 +98,6 @@ double reproduce(const ReproduceSettings& s) {
   make_output_dir(s.figures_dir);
   const auto start = std::chrono::steady_clock::now();
   std::string body, changed;
-  if (s.normalization != data::Normalization::zscore)
-    changed = "normalize " + data::to_string(s.normalization);
   for (const std::string& name : figure_names()) {
     Figure figure = make_figure(name, s.quick, {s.loss_scale, s.optimizer_defaults});
     FigureOverrides overrides = s.overrides;
@@ -92,13 +106,14 @@ double reproduce(const ReproduceSettings& s) {
       overrides.lr_grid.clear();
     }
     apply_overrides(figure, overrides);
+    note_preprocessing(figure, s.normalization, s.whiten);
     if (name == "depth" && !figure.changed.empty())  // the depth figure takes every override
       changed += (changed.empty() ? "" : ", ") + changed_text(figure);
     std::printf("[%s] %s, %zu iterations per run\n", name.c_str(), figure.title.c_str(),
                 figure.iterations);
     std::fflush(stdout);
-    const FigureResult r =
-        run_figure(figure, load_figure_data(figure, s.data, s.normalization), s.jobs, s.progress);
+    const FigureResult r = run_figure(
+        figure, load_figure_data(figure, s.data, s.normalization, s.whiten), s.jobs, s.progress);
     write_figure(r, s.out + "/" + name, true);
     if (r.interrupted) throw Interrupted{};  // this figure's files are written; go no further
     const std::string table = paper_table(r), verdicts = check_claims(r);
@@ -126,9 +141,11 @@ double reproduce(const ReproduceSettings& s) {
       s.out +
       "`.\n\n"
       "Preprocessing: the paper does not state it. This run uses `" +
-      data::to_string(s.normalization) +
-      "`: every feature and the target minus its mean, divided by its population standard "
-      "deviation. The loss is " +
+      data::to_string(s.normalization) + "`: " + describe_normalization(s.normalization) +
+      (s.whiten ? "; then the features PCA-whitened (`--whiten`: their covariance becomes the "
+                  "identity)"
+                : "") +
+      ". The loss is " +
       (s.loss_scale == LossScale::mean
            ? std::string("the paper's, L = (1/m) Σ (ŷ_i - y_i)^p (`--loss-scale mean`)")
            : std::string("(1/(p·m)) Σ (ŷ_i - y_i)^p (`--loss-scale mean-over-p`), p times "

@@ -20,6 +20,7 @@ struct ReproduceSettings {
   std::string figures_dir;  // where the report's PNGs go
   std::string data;         // the gas data
   data::Normalization normalization = data::Normalization::zscore;
+  bool whiten = false;  // PCA-whiten the features after normalizing
   LossScale loss_scale = LossScale::mean;
   optim::Preset optimizer_defaults = optim::Preset::tensorflow;
   FigureOverrides overrides;  // every linear figure's (the emulation figure's horizon only)

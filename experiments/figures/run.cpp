@@ -142,11 +142,11 @@ double final_distance(const FigureResult& r, const CurveResult& c) {
 }
 
 FigureData load_figure_data(const Figure& figure, const std::string& path,
-                            data::Normalization normalization) {
-  FigureData data{path, normalization, {}};
+                            data::Normalization normalization, bool whiten) {
+  FigureData data{path, normalization, whiten, {}};
   for (const auto& panel : figure.panels)
     data.problems.push_back(
-        load_problem(path, 1, normalization, panel.p, figure.conventions.loss_scale));
+        load_problem(path, 1, normalization, panel.p, figure.conventions.loss_scale, whiten));
   return data;
 }
 
@@ -156,6 +156,7 @@ FigureResult run_figure(const Figure& figure, const FigureData& data, int jobs, 
   result.figure = figure;
   result.data = data.path;
   result.normalization = data::to_string(data.normalization);
+  result.whitened = data.whitened;
   const std::vector<Problem>& problems = data.problems;
   for (const Problem& problem : problems) result.l_star.push_back(problem.l_star);
 

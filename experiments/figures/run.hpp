@@ -43,6 +43,7 @@ struct CurveResult {
 struct FigureResult {
   Figure figure;
   std::string data, normalization;  // what the curves were trained on
+  bool whitened = false;
   std::vector<double> l_star;       // per panel
   std::vector<CurveResult> curves;  // in the order of the figure's panels and curves
   std::size_t runs = 0;             // trainings, all rates of all curves
@@ -54,11 +55,13 @@ struct FigureResult {
 struct FigureData {
   std::string path;
   data::Normalization normalization = data::Normalization::zscore;
+  bool whitened = false;
   std::vector<Problem> problems;  // one per panel, in the figure's loss scale
 };
-// Throws data::DataError for bad data.
+// whiten: PCA-whiten the features after normalizing (problem.hpp). Throws data::DataError for
+// bad data.
 FigureData load_figure_data(const Figure& figure, const std::string& path,
-                            data::Normalization normalization);
+                            data::Normalization normalization, bool whiten = false);
 
 // A curve's result from its runs, runs[seed][rate] (every seed with one run per rate of
 // `rates`): the best rate by the median final loss over seeds, the median curve and its band.

@@ -29,11 +29,20 @@ struct Problem {
   double l_star = 0;   // min of the loss over linear maps (optimum.hpp), in this loss's scale
   std::string source;  // where the data came from, for run.json
   data::Normalization normalization = data::Normalization::zscore;
+  bool whitened = false;  // the features PCA-whitened after the normalization (whiten_features)
 };
+
+// PCA whitening of the features X [m,d]: centred, rotated onto the principal axes of XᵀX/m and
+// each axis divided by the square root of its variance, X ← (X - mean)·Q_k·diag(λ_k)^(-1/2),
+// so that the result's XᵀX/m is the identity. Axes whose variance is below 1e-12 of the largest
+// carry rounding only and are dropped, so X may keep fewer than d columns. Returns the number
+// kept. Requires: x of size m·d (throws std::invalid_argument).
+std::size_t whiten_features(std::vector<double>& x, std::size_t m, std::size_t d);
 
 // Loads the gas data (a file or a folder), keeps class `gas_class`, normalizes it and computes
 // L* for this p and scale. Requires: p even and >= 2. Throws data::DataError for bad data.
+// whiten: PCA-whiten the features after normalizing (the target stays as normalized).
 Problem load_problem(const std::string& path, int gas_class, data::Normalization normalization,
-                     int p, LossScale loss_scale);
+                     int p, LossScale loss_scale, bool whiten = false);
 
 }  // namespace experiments

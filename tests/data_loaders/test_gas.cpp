@@ -405,17 +405,43 @@ TEST_CASE("normalize: none leaves the data alone, and misuse is reported", "[dat
   CHECK_THROWS_AS(data::normalize(broken, data::Normalization::zscore), std::invalid_argument);
 }
 
-TEST_CASE("parse_normalization: the three names, and an error listing them", "[data]") {
+TEST_CASE("normalize: scale divides each column by its root mean square, without centring",
+          "[data]") {
+  data::Dataset d = small_dataset();
+  const data::Dataset raw = small_dataset();
+  data::normalize(d, data::Normalization::scale);
+  CHECK(d.normalization == data::Normalization::scale);
+  for (std::size_t j = 0; j < d.features; ++j) {
+    double sum_sq = 0;
+    for (std::size_t r = 0; r < d.rows; ++r) sum_sq += d.at(r, j) * d.at(r, j);
+    const bool zero_column = [&] {
+      for (std::size_t r = 0; r < raw.rows; ++r)
+        if (raw.at(r, j) != 0) return false;
+      return true;
+    }();
+    INFO("feature " << j);
+    CHECK(sum_sq / double(d.rows) == Approx(zero_column ? 0.0 : 1.0));
+    CHECK(d.feature_scaling[j].offset == 0.0);
+    for (std::size_t r = 0; r < d.rows; ++r)  // signs and ratios kept: no shift
+      CHECK(d.at(r, j) * d.feature_scaling[j].scale == Approx(raw.at(r, j)));
+  }
+  double y_sq = 0;
+  for (double v : d.y) y_sq += v * v;
+  CHECK(y_sq / double(d.rows) == Approx(1.0));
+}
+
+TEST_CASE("parse_normalization: the four names, and an error listing them", "[data]") {
   CHECK(data::parse_normalization("zscore") == data::Normalization::zscore);
   CHECK(data::parse_normalization("minmax") == data::Normalization::minmax);
+  CHECK(data::parse_normalization("scale") == data::Normalization::scale);
   CHECK(data::parse_normalization("none") == data::Normalization::none);
-  for (auto n :
-       {data::Normalization::zscore, data::Normalization::minmax, data::Normalization::none}) {
+  for (auto n : {data::Normalization::zscore, data::Normalization::minmax,
+                 data::Normalization::scale, data::Normalization::none}) {
     CHECK(data::parse_normalization(data::to_string(n)) == n);
   }
   CHECK_THROWS_AS(data::parse_normalization("ZScore"), std::invalid_argument);
   CHECK_THROWS_WITH(data::parse_normalization("l2"),
-                    Catch::Contains("'l2'") && Catch::Contains("zscore, minmax, none"));
+                    Catch::Contains("'l2'") && Catch::Contains("zscore, minmax, scale, none"));
 }
 
 TEST_CASE("parse_gas: text in memory loads like the file, and errors name the given name",

@@ -223,7 +223,8 @@ TEST_CASE("paper_table: a best rate inside its grid carries no mark, one at an e
 TEST_CASE("apply_overrides: horizon, grid and width reach the curves and are named",
           "[experiments]") {
   auto f = experiments::make_figure("adam", false);
-  experiments::apply_overrides(f, {.iterations = 500, .lr_grid = {1e-3, 1e-2}, .width = 10});
+  experiments::apply_overrides(
+      f, {.iterations = 500, .lr_grid = {1e-3, 1e-2}, .width = 10, .seeds = 0});
   CHECK(f.iterations == 500);
   for (const auto& c : f.panels[0].curves) {
     CHECK(c.config.iterations == 500);
@@ -232,9 +233,11 @@ TEST_CASE("apply_overrides: horizon, grid and width reach the curves and are nam
   }
   CHECK(f.changed == std::vector<std::string>{"iterations 500", "lr grid 0.001,0.01", "width 10"});
   auto e = experiments::make_figure("emulation", false);
-  CHECK_THROWS_WITH(experiments::apply_overrides(e, {.width = 4}), Catch::Contains("--width"));
-  CHECK_THROWS_WITH(experiments::apply_overrides(e, {.lr_grid = {1e-3}}),
-                    Catch::Contains("--lr-grid"));
+  experiments::FigureOverrides width, grid;
+  width.width = 4;
+  grid.lr_grid = {1e-3};
+  CHECK_THROWS_WITH(experiments::apply_overrides(e, width), Catch::Contains("--width"));
+  CHECK_THROWS_WITH(experiments::apply_overrides(e, grid), Catch::Contains("--lr-grid"));
   const auto pt = experiments::make_figure(
       "depth", false, {experiments::LossScale::mean_over_p, optim::Preset::pytorch});
   CHECK(pt.changed ==
@@ -329,7 +332,8 @@ TEST_CASE("check_claims: with several seeds, the median's verdict and the seeds 
 
 TEST_CASE("figure --seeds: a figure of two seeds trains both and says so", "[experiments]") {
   auto f = experiments::make_figure("depth", true);
-  experiments::apply_overrides(f, {.iterations = 20, .lr_grid = {1e-3, 1e-2}, .seeds = 2});
+  experiments::apply_overrides(f,
+                               {.iterations = 20, .lr_grid = {1e-3, 1e-2}, .width = 0, .seeds = 2});
   CHECK(f.seeds == 2);
   f.panels.resize(1);  // l2 only, to keep it short
   f.panels[0].curves.resize(2);
