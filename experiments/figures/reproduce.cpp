@@ -98,6 +98,8 @@ double reproduce(const ReproduceSettings& s) {
   make_output_dir(s.figures_dir);
   const auto start = std::chrono::steady_clock::now();
   std::string body, changed;
+  std::vector<Figure> figures;
+  std::size_t planned = 0;
   for (const std::string& name : figure_names()) {
     Figure figure = make_figure(name, s.quick, {s.loss_scale, s.optimizer_defaults});
     FigureOverrides overrides = s.overrides;
@@ -109,11 +111,24 @@ double reproduce(const ReproduceSettings& s) {
     note_preprocessing(figure, s.normalization, s.whiten);
     if (name == "depth" && !figure.changed.empty())  // the depth figure takes every override
       changed += (changed.empty() ? "" : ", ") + changed_text(figure);
+    planned += planned_iterations(figure);
+    figures.push_back(std::move(figure));
+  }
+  // One line for every linear figure: iterations done over all of them, and the total ETA.
+  SharedProgress progress("reproduce", planned, s.progress);
+  for (std::size_t k = 0; k < figures.size(); ++k) {
+    const Figure& figure = figures[k];
+    const std::string& name = figure.name;
+    progress.finish();  // the line is redrawn below what this prints
+    progress.set_label("figure " + std::to_string(k + 1) + " of " + std::to_string(figures.size()) +
+                       " (" + name + ")");
     std::printf("[%s] %s, %zu iterations per run\n", name.c_str(), figure.title.c_str(),
                 figure.iterations);
     std::fflush(stdout);
-    const FigureResult r = run_figure(
-        figure, load_figure_data(figure, s.data, s.normalization, s.whiten), s.jobs, s.progress);
+    const FigureResult r =
+        run_figure(figure, load_figure_data(figure, s.data, s.normalization, s.whiten), s.jobs,
+                   s.progress, &progress);
+    progress.finish();
     write_figure(r, s.out + "/" + name, true);
     if (r.interrupted) throw Interrupted{};  // this figure's files are written; go no further
     const std::string table = paper_table(r), verdicts = check_claims(r);

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <exception>
 #include <limits>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 
@@ -150,7 +151,16 @@ FigureData load_figure_data(const Figure& figure, const std::string& path,
   return data;
 }
 
-FigureResult run_figure(const Figure& figure, const FigureData& data, int jobs, bool progress) {
+std::size_t planned_iterations(const Figure& figure) {
+  std::size_t total = 0;
+  for (const auto& panel : figure.panels)
+    for (const auto& c : panel.curves)
+      total += std::max<std::size_t>(1, figure.seeds) * c.config.rates.size() * c.config.iterations;
+  return total;
+}
+
+FigureResult run_figure(const Figure& figure, const FigureData& data, int jobs, bool progress,
+                        SharedProgress* shared) {
   const auto start = std::chrono::steady_clock::now();
   FigureResult result;
   result.figure = figure;
@@ -185,21 +195,31 @@ FigureResult run_figure(const Figure& figure, const FigureData& data, int jobs, 
   ad::blas::set_num_threads(std::max(1, jobs), ad::blas::Threading::own);
   std::mutex mutex;
   std::exception_ptr failure;
-  std::size_t done = 0;
-  Progress bar(figure.name, tasks.size(), progress);
+  // Iterations done over iterations planned, across every run of the figure (or of reproduce).
+  std::unique_ptr<SharedProgress> own;
+  if (shared == nullptr) {
+    own = std::make_unique<SharedProgress>(figure.name, planned_iterations(figure), progress);
+    shared = own.get();
+  }
   ad::blas::parallel_for(tasks.size(), [&](std::size_t i, std::size_t) {
+    LinearConfig seeded = config(tasks[i]);
+    seeded.seed = tasks[i].seed;
+    std::size_t counted = 0;
+    seeded.on_iterations = [&](std::size_t n) {
+      counted += n;
+      shared->add(n);
+    };
     try {
-      LinearConfig seeded = config(tasks[i]);
-      seeded.seed = tasks[i].seed;
       tasks[i].results = train_linear(problems[tasks[i].panel], seeded);
     } catch (...) {
       std::lock_guard lock(mutex);
       failure = std::current_exception();
     }
-    std::lock_guard lock(mutex);
-    bar.update(++done, tasks[i].results.empty() ? 0.0 : tasks[i].results[0].final_loss);
+    // Runs that diverged stopped early: their remaining iterations are done too.
+    const std::size_t planned = seeded.rates.size() * seeded.iterations;
+    if (counted < planned && interrupted() == 0) shared->add(planned - counted);
   });
-  bar.finish();
+  if (own) own->finish();
   ad::blas::set_num_threads(1);
   if (failure) std::rethrow_exception(failure);
 

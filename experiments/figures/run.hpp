@@ -15,6 +15,7 @@
 
 #include "experiments/figures/catalogue.hpp"
 #include "experiments/linear/trainer.hpp"
+#include "experiments/report/progress.hpp"
 
 namespace experiments {
 
@@ -70,8 +71,14 @@ FigureData load_figure_data(const Figure& figure, const std::string& path,
 CurveResult combine_runs(std::vector<std::vector<LinearResult>> runs,
                          const std::vector<double>& rates);
 
-// Trains every curve of `figure` on its data. Requires: jobs >= 1.
-FigureResult run_figure(const Figure& figure, const FigureData& data, int jobs, bool progress);
+// The iterations a figure's runs take when none diverges: seeds x rates x iterations, summed.
+std::size_t planned_iterations(const Figure& figure);
+
+// Trains every curve of `figure` on its data, with a progress line of iterations across all its
+// runs (when `progress`), or adding them to `shared` (reproduce's line across every figure).
+// Requires: jobs >= 1.
+FigureResult run_figure(const Figure& figure, const FigureData& data, int jobs, bool progress,
+                        SharedProgress* shared = nullptr);
 
 // The curve of `panel` with these settings, or nullptr.
 const CurveResult* find_curve(const FigureResult& result, const std::string& panel,

@@ -169,6 +169,7 @@ std::vector<LinearResult> train(const Problem& problem, const LinearConfig& c) {
     const bool explain = explainer && it < c.explain;
     if (explain) explainer->before(it, models[0].result.final_loss);
     for (std::size_t i : active) models[i].opt->step();
+    if (c.on_iterations) c.on_iterations(active.size());
     if (explain) {
       models[0].result.explained.push_back(explainer->after());
       if (c.print_explain) print_explain(stdout, models[0].result.explained.back());

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,9 @@ struct LinearConfig {
   std::vector<ad::Tensor<double>> initial_layers;
   bool progress = false;
   std::string progress_label = "train";
+  // Called after every iteration with the number of models that took it (a figure's progress
+  // line across its runs); may be called from the training's thread, so it must be thread-safe.
+  std::function<void(std::size_t)> on_iterations;
   std::size_t explain = 0;     // take apart the first K steps of a single rate (explain.hpp)
   bool print_explain = false;  // and print them to stdout as they happen
 };

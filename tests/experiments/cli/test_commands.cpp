@@ -3,9 +3,11 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <filesystem>
 #include <string>
 #include <vector>
 
+#include "experiments/files.hpp"
 #include "experiments/process.hpp"
 
 using Catch::Matchers::Contains;
@@ -48,4 +50,27 @@ TEST_CASE("parse_flags: a '%' in a value that parses reaches the command unchang
   REQUIRE_FALSE(o.timed_out);
   CHECK(o.code == 2);
   CHECK_THAT(o.err, Contains("unknown normalization '%canonical_option%'"));
+}
+
+// The progress line shows only on a terminal: script(1) gives the program one.
+TEST_CASE("figure: on a terminal, one progress line of iterations across all the runs",
+          "[experiments]") {
+  REQUIRE(std::filesystem::exists("/usr/bin/script"));  // util-linux, on every Debian system
+  const std::string out = temp_dir("figure-progress");
+  std::filesystem::remove_all(out);
+  test_process::Child child("/usr/bin/script",
+                            {"-qec",
+                             test_process::overparam_path() +
+                                 " figure adaptive --iterations 20000 --lr-grid 1e-3,1e-2 "
+                                 "--no-plot --jobs 1 --out " +
+                                 out,
+                             "/dev/null"});
+  const auto r = child.wait(std::chrono::seconds(120));
+  INFO(r.out);
+  REQUIRE(r.code == 0);
+  // "adaptive [####....]  34%  4e+04/1.2e+05 it  ... it/s  0:01 elapsed  ETA 0:02"
+  CHECK_THAT(r.out, Contains("adaptive ["));
+  CHECK_THAT(r.out, Contains("/1.2e+05 it"));  // 3 curves x 2 rates x 20000 iterations
+  CHECK_THAT(r.out, Contains(" it/s "));
+  CHECK_THAT(r.out, Contains(" elapsed  ETA "));
 }
