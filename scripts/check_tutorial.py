@@ -57,7 +57,7 @@ SKIP_LINES = "..."  # a whole line: any number of lines
 
 NUMBER = r"[+-]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?"
 # A timing: a number and a unit of time. It matches any number.
-TIMING = re.compile(r"(" + NUMBER + r")(\s*)(s|ms|us|µs|min|it/s)(?![\w/])")
+TIMING = re.compile(r"(" + NUMBER + r")(\s*)(it/s|ms|us|µs|min|s)(?!\w)")
 # An absolute path: "/" at the start of a word, then at least one more character of a path.
 PATH = re.compile(r"(?:^|(?<=[\s(\[=:'\"`]))/[\w.+\-/@~]+")
 TOKEN = re.compile(
@@ -353,13 +353,29 @@ def run(step, root, build_dir, env_extra):
                 p.write_bytes(data)
 
 
+def shown_as_run(doc, actual):
+    """The doc block with the lines that match written as they ran, so that a diff against the
+    actual output shows only the lines that differ."""
+    doc, actual = trim(doc), trim(actual)
+    spans = align(doc, actual, same_shape)
+    if spans is None:
+        return doc
+    out = []
+    for line, (a, b) in zip(doc, spans):
+        if line.strip() == SKIP_LINES:
+            out.extend(actual[a:b])
+        else:
+            out.append(actual[a] if line_matches(line, actual[a]) else line)
+    return out
+
+
 def report_mismatch(doc_name, step, expected, actual, label):
     print(
         f"{doc_name}:{step.fence.line}: the output of the command at line {step.command_line}"
-        f"{label} differs from the doc:"
+        f"{label} differs from the doc (lines that match are shown as they ran):"
     )
     for line in difflib.unified_diff(
-        trim(expected), trim(actual), "documented", "actual", lineterm="", n=2
+        shown_as_run(expected, actual), trim(actual), "documented", "actual", lineterm="", n=2
     ):
         print("    " + line)
 
