@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "data_loaders/mnist.hpp"
 #include "experiments/cli/commands.hpp"
 #include "experiments/cli/flags.hpp"
 #include "experiments/figures/reproduce.hpp"
@@ -14,7 +15,8 @@ namespace po = boost::program_options;
 namespace experiments {
 
 int run_reproduce(int argc, char** argv) {
-  std::string out, report, figures_dir, data = default_gas_data(), normalization = "zscore";
+  std::string out, report, figures_dir, data = default_gas_data(), normalization = "zscore",
+                                        mnist_dir = default_mnist_dir();
   bool quick = false, no_progress = false;
   int jobs = default_jobs();
   po::options_description flags(
@@ -31,6 +33,9 @@ int run_reproduce(int argc, char** argv) {
       "figures-dir", po::value(&figures_dir),
       "where the report's PNGs go (default: docs/figures beside the report)")(
       "data", po::value(&data)->default_value(data), "gas data file or folder")(
+      "mnist-dir", po::value(&mnist_dir)->default_value(mnist_dir),
+      "folder with the four MNIST files (scripts/fetch-mnist.sh); the MNIST figure is skipped "
+      "when the default folder lacks them, and the command refuses a given one that does")(
       "normalize", po::value(&normalization)->default_value(normalization), "zscore|minmax|none")(
       "jobs", po::value(&jobs)->default_value(jobs), "runs at once (each single-threaded)")(
       "no-progress", po::bool_switch(&no_progress), "no progress line");
@@ -47,6 +52,15 @@ int run_reproduce(int argc, char** argv) {
     std::cerr << "overparam reproduce: " << e.what() << "\n";
     return 2;
   }
+  if (!vm["mnist-dir"].defaulted()) {
+    // Asked for by name: a wrong folder is refused now, not found out after the linear figures.
+    try {
+      data::find_mnist_files(mnist_dir);
+    } catch (const data::DataError& e) {
+      std::cerr << "overparam reproduce: " << e.what() << "\n";
+      return 1;
+    }
+  }
   namespace fs = std::filesystem;
   if (out.empty()) out = quick ? "runs/reproduce-quick" : "runs/reproduce";
   if (report.empty())
@@ -60,7 +74,7 @@ int run_reproduce(int argc, char** argv) {
   s.figures_dir = figures_dir;
   s.data = data;
   s.normalization = norm;
-  s.mnist_dir = default_mnist_dir();
+  s.mnist_dir = mnist_dir;
   s.jobs = jobs;
   s.progress = !no_progress;
   const double seconds = reproduce(s);

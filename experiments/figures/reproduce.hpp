@@ -17,7 +17,7 @@ struct ReproduceSettings {
   std::string figures_dir;  // where the report's PNGs go
   std::string data;         // the gas data
   data::Normalization normalization = data::Normalization::zscore;
-  std::string mnist_dir;  // the MNIST figure runs when the files are here
+  std::string mnist_dir;  // the MNIST figure runs when the four files are here, else is skipped
   int jobs = 1;
   bool progress = true;
 };
