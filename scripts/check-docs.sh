@@ -17,7 +17,7 @@
 #
 # Where each picture of docs/ comes from:
 #   docs/tutorial/two_layer.{dot,png}   the program of TUTORIAL.md section 1.3, drawn by Graphviz
-#   docs/tutorial/linear.{dot,png}      overparam tape --example linear (section 1.4)
+#   docs/tutorial/linear.{dot,png}      overparam tape --example linear (section 1.4), drawn by Graphviz
 #   docs/tutorial/toy.png               overparam theory toy (section 3.3)
 #   docs/tutorial/emulation.png         overparam figure emulation --quick (section 4.1)
 #   docs/tutorial/depth.png             overparam figure depth --quick (section 4.2)
@@ -53,6 +53,7 @@ copy() {  # copy SOURCE DEST: a picture drawn by a checked command, into docs/
 }
 if command -v dot >/dev/null; then
   dot -Tpng runs/tutorial/two_layer.dot -o runs/tutorial/two_layer.png
+  dot -Tpng runs/tutorial/linear.dot -o runs/tutorial/linear.png  # what tape --png runs
 fi
 copy runs/tutorial/two_layer.dot docs/tutorial/two_layer.dot
 copy runs/tutorial/two_layer.png docs/tutorial/two_layer.png

@@ -49,6 +49,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -447,7 +448,9 @@ def main(argv=None):
         for label, env in variants:
             print(f"{doc_name}:{f.line}: running the command at line {step.command_line}{label}",
                   flush=True)
+            started = time.monotonic()
             code, out, err = run(step, root, build_dir, env)
+            print(f"{doc_name}:{f.line}: ran in {time.monotonic() - started:.1f} s (wall)")
             actual = out.replace(str(root) + "/", ELLIPSIS + "/").split("\n")
             if code != want_exit:
                 print(f"{doc_name}:{f.line}: the command at line {step.command_line}{label} "
