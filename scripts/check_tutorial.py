@@ -201,13 +201,28 @@ def same_shape(doc_line, actual_line):
     return shape(doc_line) == shape(actual_line)
 
 
+def similar(doc_line, actual_line):
+    """A changed line still recognisable as the same line: most of its shape is unchanged."""
+    if same_shape(doc_line, actual_line):
+        return True
+    a, b = shape(doc_line), shape(actual_line)
+    return bool(a) and difflib.SequenceMatcher(None, a, b).ratio() >= 0.75
+
+
+def align_loosely(doc, actual):
+    """align(), trying ever looser notions of "the same line": equal, the same shape, similar."""
+    for same in (line_matches, same_shape, similar):
+        spans = align(doc, actual, same)
+        if spans is not None:
+            return spans
+    return None
+
+
 def updated_block(doc, actual):
     """The doc block rewritten to the actual output, keeping its `...` trims and the lines that
     still match. Returns (lines, kept_trims)."""
     doc, actual = trim(doc), trim(actual)
-    spans = align(doc, actual)
-    if spans is None:
-        spans = align(doc, actual, same_shape)
+    spans = align_loosely(doc, actual)
     if spans is None:
         return actual, not any(line.strip() == SKIP_LINES for line in doc)
     out = []
@@ -358,7 +373,7 @@ def shown_as_run(doc, actual):
     """The doc block with the lines that match written as they ran, so that a diff against the
     actual output shows only the lines that differ."""
     doc, actual = trim(doc), trim(actual)
-    spans = align(doc, actual, same_shape)
+    spans = align_loosely(doc, actual)
     if spans is None:
         return doc
     out = []

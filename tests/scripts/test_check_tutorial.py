@@ -87,6 +87,13 @@ class Update(unittest.TestCase):
         self.assertTrue(kept)
         self.assertEqual(new, ["head …/x", "...", "value 0.0099", "tail"])
 
+    def test_update_keeps_the_trims_around_a_line_whose_text_changed(self):
+        doc = ["field: F = ||W||^4/3 (g)", "...", "integral 1.5", "..."]
+        actual = ["field: F = ||W||^(4/3) (g)", "loss 2", "plane 3", "integral 1.7", "done"]
+        new, kept = ct.updated_block(doc, actual)
+        self.assertTrue(kept)
+        self.assertEqual(new, ["field: F = ||W||^(4/3) (g)", "...", "integral 1.7", "..."])
+
 
 DOC = """# A document
 
