@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "autodiff/blas.hpp"
 #include "data_loaders/gas.hpp"
 #include "experiments/cli/commands.hpp"
 #include "experiments/cli/flags.hpp"
@@ -76,6 +77,9 @@ int run_curl(int argc, char** argv) {
     return 2;
   }
 
+  // One thread for the products: their sums then run in one order, so every digit printed is
+  // the same whatever OPENBLAS_NUM_THREADS says (the products are small: X is 2565 x 128).
+  ad::blas::set_num_threads(1);
   data::Dataset ds = data::load_gas(data_path, gas);
   data::normalize(ds, data::parse_normalization(normalization));
   const Optimum opt = lp_optimum(ds.x, ds.y, ds.rows, ds.features, p);

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <numbers>
 #include <random>
 #include <string>
@@ -241,4 +242,18 @@ TEST_CASE("theory curl: the printed field and curl terms show every factor, unam
       {"theory", "curl", "--depth", "4", "--tol", "1e-4", "--no-green"}, std::chrono::seconds(120));
   CHECK(o4.code == 0);
   CHECK_THAT(o4.out, Contains("F(W) = ||W||^(3/2) (g + 3 <g,u> u)"));
+}
+
+TEST_CASE("theory curl: every printed digit is the same on one OpenBLAS thread or two",
+          "[experiments][theory]") {
+  std::string out[2];
+  for (int threads : {1, 2}) {
+    setenv("OPENBLAS_NUM_THREADS", std::to_string(threads).c_str(), 1);
+    const test_process::Outcome o = test_process::run_overparam(
+        {"theory", "curl", "--depth", "3", "--no-green"}, std::chrono::seconds(120));
+    REQUIRE(o.code == 0);
+    out[threads - 1] = o.out;
+  }
+  unsetenv("OPENBLAS_NUM_THREADS");
+  CHECK(out[0] == out[1]);
 }
