@@ -460,6 +460,7 @@ def main(argv=None):
             skipped += 1
             continue
         want_exit = int(f.options.get("exit", 0))
+        expected = f.body  # with --update, the first run's output; the variants must match it
         for label, env in variants:
             print(f"{doc_name}:{f.line}: running the command at line {step.command_line}{label}",
                   flush=True)
@@ -482,9 +483,10 @@ def main(argv=None):
                 if trim(f.body) != new:
                     replacements.append((f.body_start, len(f.body), new))
                     print(f"{doc_name}:{f.line}: updated")
+                expected = new
                 continue
-            if not block_matches(f.body, actual):
-                report_mismatch(doc_name, step, f.body, actual, label)
+            if not block_matches(expected, actual):
+                report_mismatch(doc_name, step, expected, actual, label)
                 failed += 1
                 break
         checked += 1
