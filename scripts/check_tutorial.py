@@ -432,7 +432,9 @@ def main(argv=None):
             return 2
         variants.append((f" (with {key}={value})", {key: value}))
     try:
-        doc_name = os.path.relpath(doc_path)
+        doc_name = os.path.relpath(doc_path.resolve(), root)  # as the repository names it
+        if doc_name.startswith(".."):
+            doc_name = str(doc_path)
         text = doc_path.read_text(encoding="utf-8")
         lines = text.split("\n")
         steps = steps_of(lines)
