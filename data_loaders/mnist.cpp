@@ -266,14 +266,13 @@ MnistSplit load_idx_split(const std::string& images_path, const std::string& lab
                     std::move(labels)};
 }
 
-Mnist load_mnist(const std::string& dir, std::size_t validation_size) {
-  const std::array<std::string, 4> names = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte",
-                                            "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"};
-  std::array<std::string, 4> paths;
+MnistFiles find_mnist_files(const std::string& dir) {
   std::vector<std::string> searched;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    paths[i] = find_plain_or_gz(dir, names[i], searched);
-  }
+  MnistFiles files;
+  files.train_images = find_plain_or_gz(dir, "train-images-idx3-ubyte", searched);
+  files.train_labels = find_plain_or_gz(dir, "train-labels-idx1-ubyte", searched);
+  files.test_images = find_plain_or_gz(dir, "t10k-images-idx3-ubyte", searched);
+  files.test_labels = find_plain_or_gz(dir, "t10k-labels-idx1-ubyte", searched);
   if (!searched.empty()) {
     std::error_code ec;
     std::string message = "load_mnist: missing MNIST files";
@@ -285,19 +284,24 @@ Mnist load_mnist(const std::string& dir, std::size_t validation_size) {
         "directory that holds them";
     throw DataError(message);
   }
+  return files;
+}
 
+Mnist load_mnist(const std::string& dir, std::size_t validation_size) {
+  const MnistFiles files = find_mnist_files(dir);
   Mnist mnist;
-  MnistSplit full = load_idx_split(paths[0], paths[1]);
+  MnistSplit full = load_idx_split(files.train_images, files.train_labels);
   if (full.count == 0) {
-    throw DataError(paths[0] +
+    throw DataError(files.train_images +
                     " holds no images (its header announces 0); a training file needs "
                     "at least one image, and MNIST's holds 60000");
   }
   if (validation_size >= full.count) {
-    throw std::invalid_argument(
-        "load_mnist: validation_size " + std::to_string(validation_size) +
-        " leaves no training image: " + paths[0] + " holds " + std::to_string(full.count) +
-        " images, expected validation_size < " + std::to_string(full.count));
+    throw std::invalid_argument("load_mnist: validation_size " + std::to_string(validation_size) +
+                                " leaves no training image: " + files.train_images + " holds " +
+                                std::to_string(full.count) +
+                                " images, expected validation_size < " +
+                                std::to_string(full.count));
   }
   // The first validation_size images are copied out, then erased in place from the front, so
   // the training images are never held twice.
@@ -311,7 +315,7 @@ Mnist load_mnist(const std::string& dir, std::size_t validation_size) {
   full.labels.erase(full.labels.begin(), full.labels.begin() + label_values);
   full.count -= validation_size;
   mnist.train = std::move(full);
-  mnist.test = load_idx_split(paths[2], paths[3]);
+  mnist.test = load_idx_split(files.test_images, files.test_labels);
   return mnist;
 }
 

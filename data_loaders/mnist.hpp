@@ -90,6 +90,18 @@ std::vector<int> parse_idx_labels(std::string_view bytes, const std::string& pat
 //           counts when the counts differ.
 MnistSplit load_idx_split(const std::string& images_path, const std::string& labels_path);
 
+// The paths of the four MNIST files in a folder, each the plain file or, when that is absent,
+// the .gz one.
+struct MnistFiles {
+  std::string train_images, train_labels, test_images, test_labels;
+};
+
+// Requires: nothing.
+// Ensures:  the four files of `dir` (see load_mnist), without reading them; throws DataError
+//           listing the names searched, and pointing at scripts/fetch-mnist.sh, when one is
+//           missing, as load_mnist does. For commands that check a folder before a long run.
+MnistFiles find_mnist_files(const std::string& dir);
+
 // Requires: `dir` holds train-images-idx3-ubyte, train-labels-idx1-ubyte,
 //           t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte, each plain or with a .gz suffix
 //           (the plain file is read when both exist); validation_size < the number of

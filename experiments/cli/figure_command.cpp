@@ -1,7 +1,10 @@
 // `overparam figure NAME`: one of the paper's figures, run and judged.
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <cstdio>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "experiments/cli/commands.hpp"
 #include "experiments/cli/flags.hpp"
@@ -15,20 +18,45 @@ namespace po = boost::program_options;
 
 namespace experiments {
 
+namespace {
+
+// The MNIST figure has its own flags (overparam mnist-figure): `figure mnist ...` hands them on.
+const std::string mnist_figure = "mnist";
+
+// Every NAME that `overparam figure` takes, in the order of the help: the linear figures of the
+// catalogue, then the MNIST one. The help and the messages for a missing or unknown name list
+// exactly these.
+std::vector<std::string> command_figures() {
+  std::vector<std::string> names = figure_names();
+  names.push_back(mnist_figure);
+  return names;
+}
+
+// "a, b or c" (last = " or "), "a | b | c" (sep = last = " | ").
+std::string joined(const std::vector<std::string>& names, const std::string& sep,
+                   const std::string& last) {
+  std::string all;
+  for (std::size_t i = 0; i < names.size(); ++i)
+    all += (i == 0 ? "" : i + 1 == names.size() ? last : sep) + names[i];
+  return all;
+}
+
+}  // namespace
+
 int run_figure_command(int argc, char** argv) {
-  // The MNIST figure has its own flags (overparam mnist-figure): "mnist" stands in for the
-  // command's name, and the rest are its flags.
-  if (argc >= 2 && std::string(argv[1]) == "mnist") return run_mnist_figure(argc - 1, argv + 1);
+  if (argc >= 2 && argv[1] == mnist_figure) return run_mnist_figure(argc - 1, argv + 1);
+  const std::vector<std::string> names = command_figures();
   std::string name, out, data = default_gas_data(), normalization = "zscore";
   std::string loss_scale = "mean", optimizer_defaults = "tensorflow", lr_grid;
   std::size_t iterations = 0, width = 0, seeds = 1;
   bool quick = false, no_plot = false, no_progress = false, whiten = false;
   int jobs = default_jobs();
-  po::options_description flags(
+  const std::string help =
       "overparam figure: reproduce one of the paper's figures\n\n"
-      "Usage: overparam figure NAME [OPTIONS]\n"
-      "NAME: emulation | depth | adaptive | adam | init | mnist (see 'overparam figure mnist "
-      "--help')\n\nOptions");
+      "Usage: overparam figure NAME [OPTIONS]\nNAME: " +
+      joined(names, " | ", " | ") + " (see 'overparam figure " + mnist_figure +
+      " --help')\n\nOptions";
+  po::options_description flags(help);
   flags.add_options()("help,h", "print this help")("quick", po::bool_switch(&quick),
                                                    "shorter horizons (under a minute per figure)")(
       "out", po::value(&out), "output folder (default: runs/figure-NAME[-quick])")(
@@ -60,7 +88,18 @@ int run_figure_command(int argc, char** argv) {
       stop >= 0)
     return stop;
   if (name.empty()) {
-    std::cerr << "overparam figure: which figure? emulation, depth, adaptive, adam or init\n";
+    std::cerr << "overparam figure: which figure? " << joined(names, ", ", " or ") << "\n";
+    return 2;
+  }
+  if (name == mnist_figure) {  // after a flag: `figure --quick mnist`
+    std::cerr << "overparam figure: the " << mnist_figure
+              << " figure takes its own flags, after its name: overparam figure " << mnist_figure
+              << " [OPTIONS]\n";
+    return 2;
+  }
+  if (std::find(names.begin(), names.end(), name) == names.end()) {
+    std::cerr << "overparam figure: unknown figure '" << name << "'; the figures are "
+              << joined(names, ", ", ", ") << "\n";
     return 2;
   }
   if (jobs < 1 || jobs > 256) {

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "data_loaders/mnist.hpp"
 #include "experiments/cli/commands.hpp"
 #include "experiments/cli/flags.hpp"
 #include "experiments/figures/reproduce.hpp"
@@ -14,7 +15,8 @@ namespace po = boost::program_options;
 namespace experiments {
 
 int run_reproduce(int argc, char** argv) {
-  std::string out, report, figures_dir, data = default_gas_data(), normalization = "zscore";
+  std::string out, report, figures_dir, data = default_gas_data(), normalization = "zscore",
+                                        mnist_dir = default_mnist_dir();
   std::string loss_scale = "mean", optimizer_defaults = "tensorflow", lr_grid;
   std::size_t iterations = 0, width = 0, seeds = 0;
   bool quick = false, no_progress = false, whiten = false;
@@ -33,6 +35,9 @@ int run_reproduce(int argc, char** argv) {
       "figures-dir", po::value(&figures_dir),
       "where the report's PNGs go (default: docs/figures beside the report)")(
       "data", po::value(&data)->default_value(data), "gas data file or folder")(
+      "mnist-dir", po::value(&mnist_dir)->default_value(mnist_dir),
+      "folder with the four MNIST files (scripts/fetch-mnist.sh); the MNIST figure is skipped "
+      "when the default folder lacks them, and the command refuses a given one that does")(
       "normalize", po::value(&normalization)->default_value(normalization),
       "zscore|minmax|scale|none (scale: to unit RMS, not centred)")(
       "whiten", po::bool_switch(&whiten), "PCA-whiten the features after --normalize")(
@@ -70,6 +75,15 @@ int run_reproduce(int argc, char** argv) {
     std::cerr << "overparam reproduce: " << e.what() << "\n";
     return 2;
   }
+  if (!vm["mnist-dir"].defaulted()) {
+    // Asked for by name: a wrong folder is refused now, not found out after the linear figures.
+    try {
+      data::find_mnist_files(mnist_dir);
+    } catch (const data::DataError& e) {
+      std::cerr << "overparam reproduce: " << e.what() << "\n";
+      return 1;
+    }
+  }
   namespace fs = std::filesystem;
   // Only a run with the paper's settings replaces docs/REPRODUCTION.md by default; any other
   // writes its report beside its runs.
@@ -91,7 +105,7 @@ int run_reproduce(int argc, char** argv) {
   s.whiten = whiten;
   s.loss_scale = scale;
   s.optimizer_defaults = preset;
-  s.mnist_dir = default_mnist_dir();
+  s.mnist_dir = mnist_dir;
   s.jobs = jobs;
   s.progress = !no_progress;
   const double seconds = reproduce(s);

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "autodiff/blas.hpp"
 #include "data_loaders/gas.hpp"
 #include "experiments/cli/commands.hpp"
 #include "experiments/cli/flags.hpp"
@@ -77,6 +78,9 @@ int run_curl(int argc, char** argv) {
     return 2;
   }
 
+  // One thread for the products: their sums then run in one order, so every digit printed is
+  // the same whatever OPENBLAS_NUM_THREADS says (the products are small: X is 2565 x 128).
+  ad::blas::set_num_threads(1);
   data::Dataset ds = data::load_gas(data_path, gas);
   data::normalize(ds, data::parse_normalization(normalization));
   const Optimum opt = lp_optimum(ds.x, ds.y, ds.rows, ds.features, p);
@@ -90,9 +94,11 @@ int run_curl(int argc, char** argv) {
   s.r_outer *= w_norm;
 
   const int common = std::gcd(2 * depth - 2, depth);  // the exponent 2 - 2/N, reduced
-  const std::string exponent =
-      depth <= 2 ? std::to_string(depth - 1)
-                 : std::to_string((2 * depth - 2) / common) + "/" + std::to_string(depth / common);
+  // "1" for N = 2, "(4/3)" for N = 3: a fraction in parentheses, so ||W||^(4/3) cannot read as
+  // ||W||^4 / 3.
+  const std::string exponent = depth <= 2 ? std::to_string(depth - 1)
+                                          : "(" + std::to_string((2 * depth - 2) / common) + "/" +
+                                                std::to_string(depth / common) + ")";
   if (depth == 1) {
     std::printf("field: F(W) = g = dL/dW, the depth-1 update (plain gradient descent)\n");
   } else {
@@ -129,8 +135,8 @@ int run_curl(int argc, char** argv) {
     const CurlIntegral green = sector_curl_integral(loss, depth, plane, s, tol * 10);
     std::printf(
         "Green's theorem: the curl of F over the enclosed area = %.10e +- %.1e\n"
-        "  from the gradient term -(N-1)(N-2)/N (x g_y - y g_x):   %+.10e\n"
-        "  from the curvature term (N-1) (y (HW)_x - x (HW)_y):    %+.10e\n",
+        "  from the gradient term -(N-1)(N-2)/N ||W||^(-2/N) (x g_y - y g_x):   %+.10e\n"
+        "  from the curvature term (N-1) ||W||^(-2/N) (y (HW)_x - x (HW)_y):    %+.10e\n",
         green.total(), green.error, green.gradient_part, green.curvature_part);
   }
   const bool nonzero = std::abs(c.value) > 10 * c.error;

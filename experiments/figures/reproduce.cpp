@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "data_loaders/atomic_file.hpp"
+#include "data_loaders/mnist.hpp"
 #include "experiments/figures/claims.hpp"
 #include "experiments/figures/files.hpp"
 #include "experiments/figures/run.hpp"
@@ -39,16 +40,15 @@ std::string publish_png(const std::string& png, const std::string& name,
 std::string mnist_section(const ReproduceSettings& s) {
   std::string body =
       "## The MNIST convnet, and its overparameterized variant (paper, Figure 5)\n\n";
-  std::error_code ec;
-  const fs::path dir = s.mnist_dir;
-  const bool present = fs::exists(dir / "train-images-idx3-ubyte", ec) ||
-                       fs::exists(dir / "train-images-idx3-ubyte.gz", ec);
-  if (!present) {
+  try {
+    data::find_mnist_files(s.mnist_dir);
+  } catch (const data::DataError&) {
     std::printf("[mnist] skipped: no MNIST files in %s (run scripts/fetch-mnist.sh)\n\n",
-                dir.c_str());
-    return body +
-           "Not run: the MNIST files were not in `data/mnist/`. `scripts/fetch-mnist.sh` "
-           "fetches them; then run `overparam reproduce` again, or `overparam figure mnist`.\n\n";
+                s.mnist_dir.c_str());
+    return body + "Not run: the MNIST files were not in `" + s.mnist_dir +
+           "`. `scripts/fetch-mnist.sh` fetches them into `data/mnist/`; then run "
+           "`overparam reproduce` again (`--mnist-dir DIR` for another folder), or "
+           "`overparam figure mnist`.\n\n";
   }
   std::printf("[mnist] both convnets, %s\n", s.quick ? "600 steps each" : "10 epochs each");
   std::fflush(stdout);

@@ -17,9 +17,10 @@
 // adaptive Gauss-Kronrod quadrature, which also estimates its error. Two independent checks:
 //   - a constant gradient g has a closed form, zero for N = 1 and 2, nonzero for N >= 3;
 //   - Green's theorem: ∮ F·dW = ∬ curl F dA over the sector, computed from g and the Hessian
-//     H = ∇²L instead of F. curl F has a gradient term, -(N-1)(N-2)/N (x g_y - y g_x), zero
-//     for N <= 2, and a curvature term, (N-1) (y (HW)_x - x (HW)_y), zero for N = 1 or when HW
-//     is parallel to W. So on a curved loss such as l_4 the depth-2 field circulates too.
+//     H = ∇²L instead of F. curl F has a gradient term, -(N-1)(N-2)/N ||W||^(-2/N)
+//     (x g_y - y g_x), zero for N <= 2, and a curvature term, (N-1) ||W||^(-2/N)
+//     (y (HW)_x - x (HW)_y), zero for N = 1 or when HW is parallel to W. So on a curved loss
+//     such as l_4 the depth-2 field circulates too.
 // Both formulas are derived in docs/TUTORIAL.md, section 3.4.
 #pragma once
 
@@ -107,8 +108,8 @@ double constant_gradient_circulation(double g_x, double g_y, int depth, const An
 
 // ∬ curl F dA over the sector (nested adaptive quadrature), split into the two terms above.
 struct CurlIntegral {
-  double gradient_part = 0;   // the -(N-1)(N-2)/N (x g_y - y g_x) term
-  double curvature_part = 0;  // the (N-1) (y (HW)_x - x (HW)_y) term
+  double gradient_part = 0;   // the -(N-1)(N-2)/N ||W||^(-2/N) (x g_y - y g_x) term
+  double curvature_part = 0;  // the (N-1) ||W||^(-2/N) (y (HW)_x - x (HW)_y) term
   double error = 0;
   double total() const { return gradient_part + curvature_part; }
 };

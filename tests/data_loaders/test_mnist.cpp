@@ -328,6 +328,25 @@ TEST_CASE("mnist: load_mnist names the files it looked for when they are missing
                     Contains("does not exist") && Contains("fetch-mnist.sh"));
 }
 
+TEST_CASE("mnist: find_mnist_files finds plain or .gz files without reading them", "[data]") {
+  TempDir dir;
+  write_bytes(dir.file("train-images-idx3-ubyte"), "not read");
+  write_bytes(dir.file("train-labels-idx1-ubyte.gz"), "not read");
+  write_bytes(dir.file("t10k-images-idx3-ubyte"), "not read");
+  write_bytes(dir.file("t10k-images-idx3-ubyte.gz"), "the plain one wins");
+  write_bytes(dir.file("t10k-labels-idx1-ubyte"), "not read");
+  const data::MnistFiles files = data::find_mnist_files(dir.path().string());
+  CHECK(files.train_images == dir.file("train-images-idx3-ubyte"));
+  CHECK(files.train_labels == dir.file("train-labels-idx1-ubyte.gz"));
+  CHECK(files.test_images == dir.file("t10k-images-idx3-ubyte"));
+  CHECK(files.test_labels == dir.file("t10k-labels-idx1-ubyte"));
+  std::filesystem::remove(dir.file("t10k-labels-idx1-ubyte"));
+  CHECK_THROWS_WITH(data::find_mnist_files(dir.path().string()),
+                    Contains("missing MNIST files") &&
+                        Contains(dir.file("t10k-labels-idx1-ubyte.gz")) &&
+                        Contains("fetch-mnist.sh"));
+}
+
 TEST_CASE("mnist: forged or damaged image files are refused with a clear message", "[data]") {
   TempDir dir;
   const std::string good = good_images_bytes();

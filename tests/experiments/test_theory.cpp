@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <numbers>
 #include <random>
 #include <string>
@@ -9,6 +11,7 @@
 #include "data_loaders/gas.hpp"
 #include "experiments/cli/commands.hpp"
 #include "experiments/linear/optimum.hpp"
+#include "experiments/process.hpp"
 #include "experiments/theory/curl.hpp"
 #include "experiments/theory/toy.hpp"
 
@@ -219,4 +222,38 @@ TEST_CASE("theory: the command rejects bad arguments with exit code 2", "[experi
   CHECK(run({"toy", "--fraction", "1.5"}) == 2);
   CHECK(run({"toy", "--y1", "-1"}) == 2);
   CHECK(run({"toy", "--no-such-flag"}) == 2);
+}
+
+TEST_CASE("theory curl: the printed field and curl terms show every factor, unambiguously",
+          "[experiments][theory]") {
+  using Catch::Matchers::Contains;
+  const test_process::Outcome o = test_process::run_overparam(
+      {"theory", "curl", "--depth", "3", "--tol", "1e-4"}, std::chrono::seconds(120));
+  INFO("stdout: " << o.out << "\nstderr: " << o.err);
+  REQUIRE_FALSE(o.timed_out);
+  CHECK(o.code == 0);
+  // ||W||^(4/3), not ||W||^4/3, which reads as ||W||^4 divided by 3.
+  CHECK_THAT(o.out, Contains("field: F(W) = ||W||^(4/3) (g + 2 <g,u> u), the depth-3"));
+  // curl F = ||W||^(-2/N) [gradient term + curvature term]: both labels carry the factor.
+  CHECK_THAT(o.out, Contains("from the gradient term -(N-1)(N-2)/N ||W||^(-2/N) (x g_y - y g_x):"));
+  CHECK_THAT(o.out, Contains("from the curvature term (N-1) ||W||^(-2/N) (y (HW)_x - x (HW)_y):"));
+
+  const test_process::Outcome o4 = test_process::run_overparam(
+      {"theory", "curl", "--depth", "4", "--tol", "1e-4", "--no-green"}, std::chrono::seconds(120));
+  CHECK(o4.code == 0);
+  CHECK_THAT(o4.out, Contains("F(W) = ||W||^(3/2) (g + 3 <g,u> u)"));
+}
+
+TEST_CASE("theory curl: every printed digit is the same on one OpenBLAS thread or two",
+          "[experiments][theory]") {
+  std::string out[2];
+  for (int threads : {1, 2}) {
+    setenv("OPENBLAS_NUM_THREADS", std::to_string(threads).c_str(), 1);
+    const test_process::Outcome o = test_process::run_overparam(
+        {"theory", "curl", "--depth", "3", "--no-green"}, std::chrono::seconds(120));
+    REQUIRE(o.code == 0);
+    out[threads - 1] = o.out;
+  }
+  unsetenv("OPENBLAS_NUM_THREADS");
+  CHECK(out[0] == out[1]);
 }
