@@ -54,6 +54,7 @@ int run_figure_command(int argc, char** argv) {
   Figure figure;
   data::Normalization norm{};
   try {
+    check_path_given("--data", data, "a gas file or folder");
     figure = make_figure(name, quick);
     norm = data::parse_normalization(normalization);
   } catch (const std::invalid_argument& e) {

@@ -42,6 +42,7 @@ int run_reproduce(int argc, char** argv) {
   }
   data::Normalization norm{};
   try {
+    check_path_given("--data", data, "a gas file or folder");
     norm = data::parse_normalization(normalization);
   } catch (const std::invalid_argument& e) {
     std::cerr << "overparam reproduce: " << e.what() << "\n";
