@@ -191,8 +191,7 @@ std::vector<LinearResult> train(const Problem& problem, const LinearConfig& c) {
 
 }  // namespace
 
-double linear_training_bytes(const LinearConfig& c, std::size_t rows, std::size_t features,
-                             int p) {
+double linear_training_bytes(const LinearConfig& c, std::size_t rows, std::size_t features, int p) {
   const double m = double(rows), d = double(features), w = double(c.width);
   const double n = double(c.depth), models = double(c.rates.size());
   const double parameters = c.depth == 1 ? d : d * w + (n - 2) * w * w + w;

@@ -11,8 +11,8 @@
 #include <ctime>
 #include <filesystem>
 #include <mutex>
-#include <vector>
 #include <stdexcept>
+#include <vector>
 
 namespace experiments {
 
@@ -47,7 +47,8 @@ std::vector<HeldLock>& held_locks() {
 
 // True when `path` names the very file open on `fd` (same device and inode).
 bool same_file(int fd, const std::string& path) {
-  struct stat open_file {}, named {};
+  struct stat open_file = {};
+  struct stat named = {};
   return ::fstat(fd, &open_file) == 0 && ::lstat(path.c_str(), &named) == 0 &&
          open_file.st_dev == named.st_dev && open_file.st_ino == named.st_ino;
 }
@@ -58,10 +59,9 @@ bool same_file(int fd, const std::string& path) {
   ::close(fd);
   std::string pid;
   for (ssize_t i = 0; i < n && buf[i] >= '0' && buf[i] <= '9'; ++i) pid += buf[i];
-  throw std::runtime_error("the output folder '" + dir +
-                           "' is in use by another overparam run (pid " +
-                           (pid.empty() ? "unknown" : pid) +
-                           "); wait for it to finish or choose another --out");
+  throw std::runtime_error(
+      "the output folder '" + dir + "' is in use by another overparam run (pid " +
+      (pid.empty() ? "unknown" : pid) + "); wait for it to finish or choose another --out");
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // Tests for data_loaders/npy.hpp: round trips, files written by real NumPy (read, and matched
 // byte for byte by write_npy), the atomic write, and every kind of malformed file.
+#include <zlib.h>
 #include <algorithm>
 #include <bit>
 #include <catch2/catch.hpp>
@@ -11,7 +12,6 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
-#include <zlib.h>
 
 #include "data_loaders/npy.hpp"
 #include "data_loaders/read_file.hpp"
@@ -360,7 +360,8 @@ TEST_CASE("npy: a header announcing more data than the file holds is refused bef
 TEST_CASE("npy: a header longer than NumPy's limit is refused before it is parsed", "[data]") {
   // A version 2.0 header may announce up to 4 GiB; NumPy reads at most 10000 bytes of it.
   const std::string dict = dict_for("(2, 3)");
-  const std::string at_limit = dict + std::string(data::npy_max_header_bytes - dict.size() - 1, ' ');
+  const std::string at_limit =
+      dict + std::string(data::npy_max_header_bytes - dict.size() - 1, ' ');
   CHECK(data::parse_npy(npy_bytes(at_limit, f8_payload(6), 2), "long.npy").data.size() == 6);
   const std::string over = at_limit + " ";
   CHECK_THROWS_WITH(data::parse_npy(npy_bytes(over, f8_payload(6), 2), "long.npy"),

@@ -51,9 +51,11 @@ std::vector<std::string> split_fields(std::string_view bytes) {
 long decode_utf8(const std::string& text, std::size_t& i) {
   const auto byte = [&text](std::size_t k) { return static_cast<unsigned char>(text[k]); };
   const unsigned b = byte(i);
-  std::size_t n = b < 0x80 ? 1 : (b & 0xe0) == 0xc0 ? 2 : (b & 0xf0) == 0xe0 ? 3
-                             : (b & 0xf8) == 0xf0   ? 4
-                                                    : 0;
+  std::size_t n = b < 0x80             ? 1
+                  : (b & 0xe0) == 0xc0 ? 2
+                  : (b & 0xf0) == 0xe0 ? 3
+                  : (b & 0xf8) == 0xf0 ? 4
+                                       : 0;
   if (n == 0 || i + n > text.size()) {
     ++i;
     return -1;
@@ -214,8 +216,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       const std::string name = names[nodes].empty() ? kinds[nodes] : names[nodes];
       const std::string expected =
           shown(name) + (name == kinds[nodes] ? "" : " (" + kinds[nodes] + ")");
-      check(label[0] == expected, "a leaf's label shows its name: '" + label[0] + "' for '" +
-                                      expected + "'");
+      check(label[0] == expected,
+            "a leaf's label shows its name: '" + label[0] + "' for '" + expected + "'");
     }
     ++nodes;
   }

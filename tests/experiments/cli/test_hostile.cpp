@@ -318,8 +318,8 @@ TEST_CASE("memory: a small file of 20,000 features is refused at once, from its 
     CHECK(o.code == 1);
     CHECK(seconds < 20);  // a 3 GB factorization would take minutes
     CHECK_THAT(o.err, Catch::Contains(wide + " (2 rows, 20000 features): its optimum L*"));
-    CHECK_THAT(o.err, Catch::Contains("supports at most 4096 features") ||
-                          Catch::Contains("needs about"));
+    CHECK_THAT(o.err,
+               Catch::Contains("supports at most 4096 features") || Catch::Contains("needs about"));
     CHECK(!fs::exists(dir + "/run"));
   }
 }
@@ -332,11 +332,10 @@ TEST_CASE("memory: the training's memory is bounded with the file's real number 
   const std::string wide = wide_gas_file(dir, 2, 4000);
   std::string rates = "1e-3";
   for (int k = 1; k < 200; ++k) rates += ",1e-3";
-  const Outcome o =
-      run_overparam({"linear", "--data", wide, "--depth", "2", "--width", "4096", "--lr-grid",
-                     rates, "--iterations", "3", "--no-plot", "--no-progress", "--out",
-                     dir + "/run"},
-                    std::chrono::seconds(60));
+  const Outcome o = run_overparam(
+      {"linear", "--data", wide, "--depth", "2", "--width", "4096", "--lr-grid", rates,
+       "--iterations", "3", "--no-plot", "--no-progress", "--out", dir + "/run"},
+      std::chrono::seconds(60));
   INFO(describe(o));
   CHECK(o.code == 2);
   CHECK_THAT(o.err, Catch::Contains("overparam linear: depth 2, width 4096, 200 rates, 4000 "

@@ -1,8 +1,8 @@
-#include <catch2/catch.hpp>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <cmath>
 #include <filesystem>
@@ -92,7 +92,8 @@ TEST_CASE("claim_output_dir: the lock file goes when released, and a removed fil
   // claim made now creates a new file, which that stale lock does not cover.
   CHECK(::flock(waiting, LOCK_EX | LOCK_NB) == 0);
   experiments::claim_output_dir(dir);
-  struct stat stale {}, current {};
+  struct stat stale = {};
+  struct stat current = {};
   REQUIRE(::fstat(waiting, &stale) == 0);
   REQUIRE(::stat(lock.c_str(), &current) == 0);
   CHECK(stale.st_ino != current.st_ino);
