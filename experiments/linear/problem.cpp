@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "data_loaders/read_file.hpp"
 #include "experiments/linear/optimum.hpp"
 #include "experiments/report/limits.hpp"
 
