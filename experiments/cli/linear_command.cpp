@@ -85,6 +85,7 @@ int run_linear(int argc, char** argv) {
   ad::blas::set_num_threads(f.threads);
   // The data's real shape bounds the optimum and the training before either allocates.
   data::Dataset ds = load_problem_data(f.data, f.gas, normalization);
+  require_optimum_fits(ds);  // the file's own shape first: a DataError, exit 1
   try {
     require_linear_memory(c, ds.rows, ds.features, f.p);
   } catch (const std::invalid_argument& e) {
