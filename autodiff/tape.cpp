@@ -320,6 +320,62 @@ std::string summarize(const Tensor<T>& t) {
   return "|| || = " + number(std::sqrt(sum));
 }
 
+namespace {
+
+// The length of the valid UTF-8 sequence starting at s[i] (1 to 4), or 0 when the bytes there
+// are not one (a stray continuation byte, an overlong form, a surrogate, past U+10FFFF, cut).
+std::size_t utf8_length(std::string_view s, std::size_t i) {
+  const auto byte = [&s](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char b = byte(i);
+  if (b < 0x80) return 1;
+  std::size_t n = 0;
+  unsigned lo = 0x80, hi = 0xbf;  // the allowed range of the second byte
+  if (b >= 0xc2 && b <= 0xdf) {
+    n = 2;
+  } else if (b >= 0xe0 && b <= 0xef) {
+    n = 3;
+    if (b == 0xe0) lo = 0xa0;  // overlong
+    if (b == 0xed) hi = 0x9f;  // surrogates
+  } else if (b >= 0xf0 && b <= 0xf4) {
+    n = 4;
+    if (b == 0xf0) lo = 0x90;  // overlong
+    if (b == 0xf4) hi = 0x8f;  // past U+10FFFF
+  } else {
+    return 0;
+  }
+  if (i + n > s.size() || byte(i + 1) < lo || byte(i + 1) > hi) return 0;
+  for (std::size_t k = 2; k < n; ++k)
+    if (byte(i + k) < 0x80 || byte(i + k) > 0xbf) return 0;
+  return n;
+}
+
+}  // namespace
+
+std::string dot_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    const char c = text[i];
+    const std::size_t n = utf8_length(text, i);
+    if (n == 0) {
+      out += '?';
+      ++i;
+    } else if (n > 1) {
+      out.append(text, i, n);
+      i += n;
+    } else {
+      if (c == '"' || c == '\\')
+        out += std::string("\\") + c;
+      else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+        out += ' ';
+      else
+        out += c;
+      ++i;
+    }
+  }
+  return out;
+}
+
 template <typename T>
 std::string Tape<T>::to_dot(bool values) const {
   std::ostringstream dot;
@@ -328,8 +384,9 @@ std::string Tape<T>::to_dot(bool values) const {
       << "  node [shape=box, fontname=\"Helvetica\"];\n";
   for (std::size_t i = 0; i < size(); ++i) {
     const NodeInfo<T> n = node(i);
-    dot << "  n" << i << " [label=\"" << n.name;
-    if (n.is_leaf() && n.name != n.op) dot << " (" << n.op << ")";
+    // A leaf's name is a caller's string: escaped, so it stays one line of one label.
+    dot << "  n" << i << " [label=\"" << dot_escape(n.name);
+    if (n.is_leaf() && n.name != n.op) dot << " (" << dot_escape(n.op) << ")";
     dot << "\\n" << n.shape().str();
     if (values) {
       dot << "\\nvalue " << summarize(*n.value);

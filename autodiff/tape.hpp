@@ -146,6 +146,11 @@ struct NodeInfo {
 template <typename T>
 std::string summarize(const Tensor<T>& t);
 
+// `text` made safe inside a Graphviz double-quoted label: " and \ escaped (\" and \\), control
+// characters shown as spaces, bytes that are not UTF-8 as '?'. The result holds no other
+// backslash, so Graphviz substitutes nothing (\N, \G, \l ...) and the label stays one line.
+std::string dot_escape(std::string_view text);
+
 template <typename T>
 class Tape {
  public:
@@ -191,7 +196,8 @@ class Tape {
   // The recorded graph in Graphviz DOT, written from node(i): one box per node (op name and
   // output shape), an edge from each input to its consumer. With `values`, each box also shows
   // the node's value and, after backward, its gradient (summarize()). Render with
-  // `dot -Tpng tape.dot -o tape.png`.
+  // `dot -Tpng tape.dot -o tape.png`. Names are written through dot_escape, so the only
+  // escapes in a label are the \n between its lines.
   std::string to_dot(bool values = false) const;
 
  private:

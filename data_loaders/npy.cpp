@@ -252,7 +252,7 @@ void write_npy(const std::string& path, const std::vector<float>& data,
 }
 
 NpyArray read_npy(const std::string& path) {
-  return parse_npy(read_file(path), path);
+  return parse_npy(read_file(path, npy_max_bytes), path);
 }
 
 NpyArray parse_npy(std::string_view bytes, const std::string& name) {
@@ -269,6 +269,12 @@ NpyArray parse_npy(std::string_view bytes, const std::string& name) {
   const std::size_t prefix = magic.size() + 2 + length_bytes;
   if (bytes.size() < prefix) fail(name, "truncated: the file ends inside the header length");
   const std::size_t header_len = read_le(bytes.data() + 8, length_bytes);
+  if (header_len > npy_max_header_bytes) {
+    fail(name, "the header announces " + std::to_string(header_len) + " bytes, more than the " +
+                   std::to_string(npy_max_header_bytes) +
+                   " a .npy header may hold (NumPy's own limit); expected a short dict such as "
+                   "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }");
+  }
   if (header_len > bytes.size() - prefix) {
     fail(name, "truncated: the header announces " + std::to_string(header_len) +
                    " bytes but only " + std::to_string(bytes.size() - prefix) + " follow");

@@ -17,6 +17,15 @@
 
 namespace data {
 
+// The largest .npy file read_npy reads, once inflated: 256 MiB, twice the largest layer the
+// program writes (4096 x 4096 float64). Larger files are refused from their size, and a .gz
+// while it inflates, so neither a large file nor a gzip bomb is read whole.
+inline constexpr std::size_t npy_max_bytes = std::size_t{256} << 20;
+
+// The longest header the reader parses: NumPy's own limit (numpy.lib.format's
+// max_header_size, 10000 bytes). A header NumPy writes for any array here is under 200 bytes.
+inline constexpr std::size_t npy_max_header_bytes = 10000;
+
 // An array read from a .npy file, widened to double.
 struct NpyArray {
   std::vector<std::size_t> shape;  // () for a 0-d scalar, (7,) for a vector, (2, 3) ...
@@ -39,13 +48,15 @@ void write_npy(const std::string& path, const std::vector<float>& data,
                std::vector<std::size_t> shape);
 
 // Requires: `path` names a .npy file (plain or gzip) of version 1.0 or 2.0, descr '<f8' or '<f4',
-//           fortran_order False.
+//           fortran_order False, at most npy_max_bytes (once inflated) with a header of at most
+//           npy_max_header_bytes.
 // Ensures:  returns its shape and elements. Throws DataError naming the file and saying what was
 //           expected when the magic string or version is wrong, the header is truncated or is not
 //           a well-formed dict with exactly the keys 'descr', 'fortran_order' and 'shape', the
 //           dtype is another one, the array is in Fortran order, or the number of data bytes is not
 //           exactly product(shape) * itemsize (checked against the file's size before anything is
-//           allocated, so a forged header cannot ask for an absurd amount of memory).
+//           allocated, so a forged header cannot ask for an absurd amount of memory), or the
+//           file or its header is over the limits above.
 NpyArray read_npy(const std::string& path);
 
 // Requires: `bytes` is the (decompressed) content of a .npy file; `name` says where it came from,

@@ -2,7 +2,7 @@
 # Builds the libFuzzer targets of tests/fuzz/ with clang, ASan and UBSan (into build-fuzz/), and
 # runs each for SECONDS (default 60) on a copy of its seed corpus, tests/fuzz/corpus/TARGET/.
 #
-#   scripts/fuzz.sh [SECONDS] [TARGET...]     TARGET: gas idx npy cli (default: all four)
+#   scripts/fuzz.sh [SECONDS] [TARGET...]     TARGET: gas idx npy cli plot dot (default: all)
 #
 # Prints libFuzzer's own output, then one line per target: the runs (inputs executed), runs per
 # second, the corpus size before and after, and the result. Exits 1 when any target crashed,
@@ -19,7 +19,7 @@ if ! [[ $seconds =~ ^[1-9][0-9]*$ ]]; then
   echo "fuzz.sh: SECONDS must be a positive integer, got '$seconds'" >&2
   exit 2
 fi
-all_targets=(gas idx npy cli)
+all_targets=(gas idx npy cli plot dot)
 targets=("$@")
 [[ ${#targets[@]} -eq 0 ]] && targets=("${all_targets[@]}")
 for t in "${targets[@]}"; do

@@ -109,6 +109,7 @@ int run_figure_command(int argc, char** argv) {
   Figure figure;
   data::Normalization norm{};
   try {
+    check_path_given("--data", data, "a gas file or folder");
     norm = data::parse_normalization(normalization);
     figure =
         make_figure(name, quick, {parse_loss_scale(loss_scale), parse_preset(optimizer_defaults)});

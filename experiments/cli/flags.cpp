@@ -222,6 +222,10 @@ void check_range(const std::string& flag, std::size_t value, std::size_t lo, std
                                 std::to_string(hi) + ", got " + std::to_string(value));
 }
 
+void check_path_given(const std::string& flag, const std::string& path, const std::string& what) {
+  if (path.empty()) throw std::invalid_argument(flag + " needs " + what + ", got an empty name");
+}
+
 void check_positive(const std::string& flag, double value) {
   if (!(value > 0) || !std::isfinite(value))
     throw std::invalid_argument(flag + " must be a positive number, got " + show(value));

@@ -52,6 +52,9 @@ inline constexpr std::size_t max_seeds = 100;
 ad::ConvAlgorithm parse_conv(const std::string& name);
 // "FLAG must be between LO and HI, got VALUE".
 void check_range(const std::string& flag, std::size_t value, std::size_t lo, std::size_t hi);
+// "FLAG needs WHAT, got an empty name" when `path` is empty: an empty name is no file (and
+// would otherwise reach the reader as "'': no such file", naming no flag).
+void check_path_given(const std::string& flag, const std::string& path, const std::string& what);
 // "FLAG must be a positive number, got VALUE" for <= 0, NaN and infinity.
 void check_positive(const std::string& flag, double value);
 // A number as %g prints it, for messages.

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <iostream>
 #include <limits>
+#include <utility>
 
 #include "autodiff/blas.hpp"
 #include "data_loaders/npy.hpp"
@@ -10,6 +11,7 @@
 #include "experiments/cli/flags.hpp"
 #include "experiments/cli/linear_flags.hpp"
 #include "experiments/linear/layers_io.hpp"
+#include "experiments/linear/problem.hpp"
 #include "experiments/linear/records.hpp"
 #include "experiments/linear/trainer.hpp"
 #include "experiments/report/files.hpp"
@@ -72,6 +74,12 @@ int run_linear(int argc, char** argv) {
                  "1e-3,5e-3,1e-2\n";
     return 2;
   }
+  for (const char* flag : {"load-init", "save-init", "out"}) {  // given, but empty: no folder
+    if (vm.count(flag) && vm[flag].as<std::string>().empty()) {
+      std::cerr << "overparam linear: --" << flag << " needs a folder, got an empty name\n";
+      return 2;
+    }
+  }
   const bool plot = !f.no_plot;
   LinearConfig c;
   data::Normalization normalization{};
@@ -83,7 +91,16 @@ int run_linear(int argc, char** argv) {
     return 2;
   }
   ad::blas::set_num_threads(f.threads);
-  const Problem problem = load_problem(f.data, f.gas, normalization, f.p, loss_scale, f.whiten);
+  // The data's real shape bounds the optimum and the training before either allocates.
+  data::Dataset ds = load_problem_data(f.data, f.gas, normalization, f.whiten);
+  require_optimum_fits(ds);  // the file's own shape first: a DataError, exit 1
+  try {
+    require_linear_memory(c, ds.rows, ds.features, f.p);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "overparam linear: " << e.what() << "\n";
+    return 2;
+  }
+  const Problem problem = make_problem(std::move(ds), f.p, normalization, loss_scale, f.whiten);
   if (!f.load_init.empty())
     c.initial_layers =
         load_layers(f.load_init, c.depth, problem.x.cols(), c.width, problem.y.cols());

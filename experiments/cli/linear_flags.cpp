@@ -121,8 +121,7 @@ LinearConfig check_linear_flags(const LinearFlags& f, data::Normalization& norma
   if (f.p < 2 || f.p % 2 != 0 || f.p > max_p)
     throw std::invalid_argument("--p must be an even integer from 2 to " + std::to_string(max_p) +
                                 ", got " + std::to_string(f.p));
-  if (f.data.empty())
-    throw std::invalid_argument("--data needs a gas file or folder, got an empty name");
+  check_path_given("--data", f.data, "a gas file or folder");
   if (f.threads < 0) throw std::invalid_argument("--threads must be >= 0");
   LinearConfig c;
   c.rates = f.lr_grid.empty() ? std::vector<double>{f.lr} : parse_rates("--lr-grid", f.lr_grid);
@@ -178,14 +177,6 @@ LinearConfig check_linear_flags(const LinearFlags& f, data::Normalization& norma
   if (f.explain > 0 && c.rates.size() > 1)
     throw std::invalid_argument("--explain takes a single run apart; drop --lr-grid");
   normalization = data::parse_normalization(f.normalize);
-  // Per model and parameter: its value, gradient and up to two optimizer slots in the dtype,
-  // and the initial and final layers kept as float64 for the output files.
-  const double d = 128 /* the gas features */, w = double(f.width), n = double(f.depth);
-  const double parameters = f.depth == 1 ? d : d * w + (n - 2) * w * w + w;
-  const double bytes_per = 4.0 * (c.dtype == DType::float32 ? 4 : 8) + 16;
-  require_memory(double(c.rates.size()) * parameters * bytes_per,
-                 "depth " + std::to_string(f.depth) + ", width " + std::to_string(f.width) +
-                     (c.rates.size() > 1 ? ", " + std::to_string(c.rates.size()) + " rates" : ""));
   c.depth = f.depth;
   c.width = f.width;
   c.init_std = f.init_std;
@@ -197,6 +188,13 @@ LinearConfig check_linear_flags(const LinearFlags& f, data::Normalization& norma
   c.progress = !f.no_progress;
   c.progress_label = c.rates.size() == 1 ? "train" : std::to_string(c.rates.size()) + " rates";
   return c;
+}
+
+void require_linear_memory(const LinearConfig& c, std::size_t rows, std::size_t features, int p) {
+  require_memory(linear_training_bytes(c, rows, features, p),
+                 "depth " + std::to_string(c.depth) + ", width " + std::to_string(c.width) +
+                     (c.rates.size() > 1 ? ", " + std::to_string(c.rates.size()) + " rates" : "") +
+                     ", " + std::to_string(features) + " features");
 }
 
 }  // namespace experiments

@@ -31,14 +31,21 @@ struct LinearFlags {
 void add_linear_flags(boost::program_options::options_description& flags, LinearFlags& f);
 
 // The flags checked and turned into typed settings, in the order the messages have always come:
-// the loss, threads, the rates, the model, the optimizer, the data, the memory. Throws
+// the loss, threads, the rates, the model, the optimizer, the data. Throws
 // std::invalid_argument with the message for the user ("--depth must be between 1 and 16, got
-// 0"); sets `normalization` from --normalize and `loss_scale` from --loss-scale.
+// 0"); sets `normalization` from --normalize and `loss_scale` from --loss-scale. The memory
+// the run needs depends on the data's shape, so it is checked once the file is read
+// (require_linear_memory).
 LinearConfig check_linear_flags(const LinearFlags& f, data::Normalization& normalization,
                                 LossScale& loss_scale);
 
 // The optimizer's hyperparameters as `hyper` sets them, "tensorflow: beta1 0.9, beta2 0.999,
 // eps 1e-08", for the header a run prints.
 std::string describe_hyperparameters(optim::OptimizerKind kind, const optim::Hyperparameters& h);
+
+// Throws std::invalid_argument ("depth 16, width 4096, 3 rates, 128 features needs about 33.9 GB
+// of memory, more than ...") when training `c` on data of `rows` x `features` would need more
+// memory than the machine has (linear_training_bytes, with the real shape of the data).
+void require_linear_memory(const LinearConfig& c, std::size_t rows, std::size_t features, int p);
 
 }  // namespace experiments

@@ -62,6 +62,7 @@ int run_mnist(int argc, char** argv) {
   c.verbose = true;
   try {
     if (threads < 0) throw std::invalid_argument("--threads must be >= 0");
+    check_path_given("--mnist-dir", mnist_dir, "a folder of MNIST files");
     c.variant = parse_mnist_variant(variant);
     c.l2_on = parse_l2_on(l2_on);
     c.conv = parse_conv(conv);

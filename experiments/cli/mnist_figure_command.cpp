@@ -52,6 +52,7 @@ int run_mnist_figure(int argc, char** argv) {
   base.progress = !no_progress;
   try {
     if (threads < 0) throw std::invalid_argument("--threads must be >= 0");
+    check_path_given("--mnist-dir", mnist_dir, "a folder of MNIST files");
     base.l2_on = parse_l2_on(l2_on);
     base.conv = parse_conv(conv);
     validate_mnist_config(base);

@@ -42,6 +42,8 @@ int run_plot(int argc, char** argv) {
     return 2;
   };
   if (dirs.empty()) return refuse("which runs? name one or more run folders");
+  for (const std::string& dir : dirs)
+    if (dir.empty()) return refuse("RUN_DIR needs a run folder, got an empty name");
   if (y != "distance" && y != "loss")
     return refuse("--y must be distance or loss, not '" + y + "'");
   const CurveValue value = y == "loss" ? CurveValue::loss : CurveValue::distance;

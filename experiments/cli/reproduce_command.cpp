@@ -66,6 +66,7 @@ int run_reproduce(int argc, char** argv) {
   LossScale scale{};
   optim::Preset preset{};
   try {
+    check_path_given("--data", data, "a gas file or folder");
     norm = data::parse_normalization(normalization);
     scale = parse_loss_scale(loss_scale);
     preset = parse_preset(optimizer_defaults);

@@ -15,6 +15,7 @@
 #include "experiments/cli/commands.hpp"
 #include "experiments/cli/flags.hpp"
 #include "experiments/linear/optimum.hpp"
+#include "experiments/linear/problem.hpp"
 #include "experiments/report/files.hpp"
 #include "experiments/report/plot.hpp"
 #include "experiments/theory/curl.hpp"
@@ -71,6 +72,7 @@ int run_curl(int argc, char** argv) {
       throw std::invalid_argument("--p must be an even integer from 2 to 16, got " +
                                   std::to_string(p));
     if (!(tol > 0 && tol < 1)) throw std::invalid_argument("--tol must be in (0, 1)");
+    check_path_given("--data", data_path, "a gas file or folder");
     validate_sector(unit);
     data::parse_normalization(normalization);
   } catch (const std::invalid_argument& e) {
@@ -83,6 +85,7 @@ int run_curl(int argc, char** argv) {
   ad::blas::set_num_threads(1);
   data::Dataset ds = data::load_gas(data_path, gas);
   data::normalize(ds, data::parse_normalization(normalization));
+  require_optimum_fits(ds);  // from the file's real shape, before the optimum allocates
   const Optimum opt = lp_optimum(ds.x, ds.y, ds.rows, ds.features, p);
   const double w_norm =
       std::sqrt(std::inner_product(opt.w.begin(), opt.w.end(), opt.w.begin(), 0.0));

@@ -1,12 +1,13 @@
 #include "experiments/linear/problem.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
 #include <string>
 
 #include "autodiff/blas.hpp"
 #include "autodiff/linalg.hpp"
-
+#include "data_loaders/read_file.hpp"
 #include "experiments/linear/optimum.hpp"
 #include "experiments/report/limits.hpp"
 
@@ -53,29 +54,55 @@ std::size_t whiten_features(std::vector<double>& x, std::size_t m, std::size_t d
   return k;
 }
 
-Problem load_problem(const std::string& path, int gas_class, data::Normalization normalization,
-                     int p, LossScale loss_scale, bool whiten) {
+void require_optimum_fits(const data::Dataset& ds) {
+  const std::string what = ds.source + " (" + std::to_string(ds.rows) + " rows, " +
+                           std::to_string(ds.features) + " features): its optimum L*";
+  // The Newton solve holds the data three times (the least-squares start, the scaled rows) and
+  // its dense Hessian [d,d] twice (and LAPACK's factor).
+  const double m = double(ds.rows), d = double(ds.features);
+  try {
+    require_memory((3 * m * d + 3 * d * d + 4 * m + 8 * d) * sizeof(double), what);
+  } catch (const std::invalid_argument& e) {
+    throw data::DataError(e.what());
+  }
+  if (ds.features > max_features) {
+    char hessian[64];
+    std::snprintf(hessian, sizeof hessian, "%.2f GB", d * d * sizeof(double) / 1e9);
+    throw data::DataError(what + " supports at most " + std::to_string(max_features) +
+                          " features, whose dense Hessian [d,d] it factors at every step (at " +
+                          std::to_string(ds.features) + " features that matrix alone is " +
+                          hessian + "); --data expects the UCI gas data, with 128 features");
+  }
+}
+
+data::Dataset load_problem_data(const std::string& path, int gas_class,
+                                data::Normalization normalization, bool whiten) {
   data::Dataset ds = data::load_gas(path, gas_class);
   data::normalize(ds, normalization);
   if (whiten) ds.features = whiten_features(ds.x, ds.rows, ds.features);
+  return ds;
+}
+
+Problem make_problem(data::Dataset ds, int p, data::Normalization normalization,
+                     LossScale loss_scale, bool whitened) {
+  require_optimum_fits(ds);  // before anything of the optimum's size is allocated
   Problem problem;
-  problem.x = ad::Tensor<double>({ds.rows, ds.features}, ds.x);
-  problem.y = ad::Tensor<double>({ds.rows, 1}, ds.y);
-  problem.p = p;
-  // The optimum's Newton solve holds the data three times (the least-squares start, the scaled
-  // rows) and its dense Hessian [d,d] twice (and LAPACK's factor): from the file's real shape,
-  // checked before any of it is allocated, so a small file of 20,000 features is refused.
-  const double m = double(ds.rows), d = double(ds.features);
-  require_memory((3 * m * d + 3 * d * d + 4 * m + 8 * d) * sizeof(double),
-                 ds.source + " (" + std::to_string(ds.rows) + " rows, " +
-                     std::to_string(ds.features) + " features): its optimum L*");
   problem.loss_scale = loss_scale;
   problem.l_star =
       loss_factor(loss_scale, p) * lp_optimum(ds.x, ds.y, ds.rows, ds.features, p).loss;
+  problem.x = ad::Tensor<double>({ds.rows, ds.features}, ds.x);
+  problem.y = ad::Tensor<double>({ds.rows, 1}, ds.y);
+  problem.p = p;
   problem.source = ds.source;
   problem.normalization = normalization;
-  problem.whitened = whiten;
+  problem.whitened = whitened;
   return problem;
+}
+
+Problem load_problem(const std::string& path, int gas_class, data::Normalization normalization,
+                     int p, LossScale loss_scale, bool whiten) {
+  return make_problem(load_problem_data(path, gas_class, normalization, whiten), p, normalization,
+                      loss_scale, whiten);
 }
 
 }  // namespace experiments

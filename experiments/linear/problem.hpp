@@ -8,6 +8,7 @@
 // Gradient descent at rate η on the first is gradient descent at p·η on the second.
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 #include "autodiff/tensor.hpp"
@@ -39,9 +40,29 @@ struct Problem {
 // kept. Requires: x of size m·d (throws std::invalid_argument).
 std::size_t whiten_features(std::vector<double>& x, std::size_t m, std::size_t d);
 
-// Loads the gas data (a file or a folder), keeps class `gas_class`, normalizes it and computes
-// L* for this p and scale. Requires: p even and >= 2. Throws data::DataError for bad data.
-// whiten: PCA-whiten the features after normalizing (the target stays as normalized).
+// The most features the optimum L* is computed for: its Newton solve factors a dense Hessian
+// [d,d] at every step (134 MB and about 10^10 flops at this size). The gas data have 128.
+inline constexpr std::size_t max_features = 4096;
+
+// Throws data::DataError, naming the file and its shape, when the optimum of `ds` needs more
+// memory than the machine has (the data three times, its dense Hessian [d,d] twice and LAPACK's
+// factor) or `ds` has more than max_features features. From the real shape, before any of it
+// is allocated: a small file of 20,000 features is refused at once.
+void require_optimum_fits(const data::Dataset& ds);
+
+// Loads the gas data (a file or a folder), keeps class `gas_class`, normalizes it and, with
+// `whiten`, PCA-whitens its features (the target stays as normalized). Throws data::DataError
+// for bad data.
+data::Dataset load_problem_data(const std::string& path, int gas_class,
+                                data::Normalization normalization, bool whiten = false);
+
+// The problem of `ds` (normalized by `normalization`) for this p and loss scale, with its L* in
+// that scale. Requires: p even and >= 2. Throws data::DataError when require_optimum_fits
+// refuses `ds`.
+Problem make_problem(data::Dataset ds, int p, data::Normalization normalization,
+                     LossScale loss_scale, bool whitened = false);
+
+// load_problem_data, then make_problem.
 Problem load_problem(const std::string& path, int gas_class, data::Normalization normalization,
                      int p, LossScale loss_scale, bool whiten = false);
 

@@ -195,6 +195,15 @@ std::vector<LinearResult> train(const Problem& problem, const LinearConfig& c) {
 
 }  // namespace
 
+double linear_training_bytes(const LinearConfig& c, std::size_t rows, std::size_t features, int p) {
+  const double m = double(rows), d = double(features), w = double(c.width);
+  const double n = double(c.depth), models = double(c.rates.size());
+  const double parameters = c.depth == 1 ? d : d * w + (n - 2) * w * w + w;
+  const double t = c.dtype == DType::float32 ? 4 : 8;
+  const double per_model = parameters * (4 * t + 16) + 2 * m * t;
+  return models * per_model + 2 * m * d * t + (p == 2 ? d * d * t : 0);
+}
+
 std::vector<LinearResult> train_linear(const Problem& problem, const LinearConfig& config) {
   if (config.rates.empty()) throw std::invalid_argument("train_linear: no learning rates");
   if (config.explain > 0 && config.rates.size() > 1)

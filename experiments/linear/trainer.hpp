@@ -73,6 +73,14 @@ struct LinearResult {
 //           libraries are refused by their own contracts (optimizer, network constructors).
 std::vector<LinearResult> train_linear(const Problem& problem, const LinearConfig& config);
 
+// An upper estimate, in bytes, of what train_linear(problem, config) allocates for a problem of
+// `rows` x `features` and this p, from those real shapes: per model its layers, their
+// gradients, two optimizer slots and the float64 copies of the initial and final layers; the
+// data cast to the dtype (twice, for the fused loss's own copy), XᵀX [d,d] for p = 2, and the
+// residuals of every model.
+double linear_training_bytes(const LinearConfig& config, std::size_t rows, std::size_t features,
+                             int p);
+
 // The loss value that counts as divergence.
 inline constexpr double divergence_threshold = 1e12;
 

@@ -25,8 +25,15 @@ void make_output_dir(const std::string& dir);
 // of the run that has it (the kernel releases it when that process ends, however it ends).
 // Throws std::runtime_error "the output folder 'DIR' is in use by another overparam run (pid
 // N) ..." when another process holds it. Claiming a folder this process holds already is a
-// no-op.
+// no-op. The lock file is removed when the process exits (release_output_dirs, registered
+// with atexit: a normal end, an error, or Ctrl-C / SIGTERM, which end through main), so a
+// finished folder holds only the run's outputs; a run killed outright leaves it, unlocked, and
+// the next run takes it over.
 void claim_output_dir(const std::string& dir);
+
+// Removes the lock file of every folder this process claimed (while still holding its lock,
+// and only if the path still names that file) and releases the locks.
+void release_output_dirs();
 
 // Creates and returns a folder `stem-YYYYmmdd-HHMMSS` (with "-2", "-3", ... appended when that
 // name is taken) that did not exist before this call; parents are created as needed.

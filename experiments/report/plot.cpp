@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
@@ -57,12 +58,36 @@ std::string private_temp_dir() {
   return "/tmp";
 }
 
-// The gnuplot commands for one panel, and its data blocks; false when it has nothing to show.
-bool panel_commands(Gnuplot& gp, const Series* series, std::size_t count, const PlotOptions& o,
-                    std::vector<std::vector<std::pair<double, double>>>& data) {
+// A number as gnuplot reads it back exactly; only finite values reach here.
+std::string number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+// The gnuplot commands for one panel, each curve followed by its inline data block ('-',
+// ended by a line "e"); false when no curve has a point to show.
+bool panel_commands(std::ostringstream& gp, const Panel& panel) {
+  const PlotOptions& o = panel.options;
   // User text (titles, labels, legend entries) goes in as gnuplot single-quoted strings, in
   // which nothing is interpreted (no backslash escapes, no backquote commands, no macros), and
   // noenhanced, so ^ _ @ { } are drawn as typed.
+  std::vector<std::string> blocks;
+  std::string plot = "plot ";
+  for (const Series& s : panel.series) {
+    std::string block;
+    for (std::size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
+      // Log scales cannot show zeros or negatives; such points are left out of the picture.
+      if (!std::isfinite(s.x[i]) || !std::isfinite(s.y[i])) continue;
+      if ((o.log_y && s.y[i] <= 0) || (o.log_x && s.x[i] <= 0)) continue;
+      block += number(s.x[i]) + " " + number(s.y[i]) + "\n";
+    }
+    if (block.empty()) continue;
+    plot += std::string(blocks.empty() ? "" : ", ") + "'-' with lines linewidth 2 title " +
+            gnuplot_quote(s.label);
+    blocks.push_back(block + "e\n");
+  }
+  if (blocks.empty()) return false;
   gp << "set title " << gnuplot_quote(o.title) << " noenhanced\n";
   gp << "set xlabel " << gnuplot_quote(o.xlabel) << " noenhanced\nset ylabel "
      << gnuplot_quote(o.ylabel) << " noenhanced\n";
@@ -72,28 +97,12 @@ bool panel_commands(Gnuplot& gp, const Series* series, std::size_t count, const 
   // Diverged curves would stretch the axis to 1e12 and flatten the rest: cap the range at ten
   // times the highest starting value; a diverging curve leaves through the top.
   double top = 0;
-  for (std::size_t k = 0; k < count; ++k)
-    if (!series[k].y.empty() && std::isfinite(series[k].y[0])) top = std::max(top, series[k].y[0]);
-  gp << (top > 0 ? "set yrange [:" + std::to_string(10 * top) + "]\n" : "set yrange [*:*]\n");
-  std::string plot = "plot ";
-  bool first = true;
-  for (std::size_t k = 0; k < count; ++k) {
-    const Series& s = series[k];
-    std::vector<std::pair<double, double>> points;
-    for (std::size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
-      // Log scales cannot show zeros or negatives; such points are left out of the picture.
-      if (!std::isfinite(s.y[i]) || (o.log_y && s.y[i] <= 0)) continue;
-      if (o.log_x && s.x[i] <= 0) continue;
-      points.emplace_back(s.x[i], s.y[i]);
-    }
-    if (points.empty()) continue;
-    plot += std::string(first ? "" : ", ") + "'-' with lines linewidth 2 title " +
-            gnuplot_quote(s.label);
-    first = false;
-    data.push_back(std::move(points));
-  }
-  if (first) return false;
+  for (const Series& s : panel.series)
+    if (!s.y.empty() && std::isfinite(s.y[0])) top = std::max(top, s.y[0]);
+  const bool capped = top > 0 && std::isfinite(10 * top);
+  gp << (capped ? "set yrange [:" + number(10 * top) + "]\n" : "set yrange [*:*]\n");
   gp << plot << "\n";
+  for (const std::string& block : blocks) gp << block;
   return true;
 }
 
@@ -123,6 +132,25 @@ bool finish_png(const std::string& tmp, const std::string& path) {
 
 }  // namespace
 
+std::string gnuplot_script(const std::string& output, const std::vector<Panel>& panels,
+                           const std::string& title) {
+  std::ostringstream gp;
+  gp << "set terminal pngcairo size " << 640 * std::max<std::size_t>(1, panels.size()) + 160
+     << ",600 enhanced font 'Sans,11'\n";
+  gp << "set output " << gnuplot_quote(output) << "\n";
+  const bool multiplot = panels.size() > 1 || !title.empty();
+  if (multiplot) {
+    gp << "set multiplot layout 1," << std::max<std::size_t>(1, panels.size());
+    if (!title.empty()) gp << " title " << gnuplot_quote(title) << " noenhanced";
+    gp << "\n";
+  }
+  for (const Panel& panel : panels)
+    if (!panel_commands(gp, panel)) gp << "set title 'no data'\nplot 1/0 notitle\n";
+  if (multiplot) gp << "unset multiplot\n";
+  gp << "unset output\n";
+  return gp.str();
+}
+
 bool plot_png(const std::string& path, const std::vector<Series>& series, const PlotOptions& o) {
   return plot_panels_png(path, {Panel{series, o}});
 }
@@ -145,24 +173,7 @@ bool plot_panels_png(const std::string& path, const std::vector<Panel>& panels,
   ::close(fd);
   try {
     Gnuplot gp("gnuplot");
-    gp << "set terminal pngcairo size " << 640 * std::max<std::size_t>(1, panels.size()) + 160
-       << ",600 enhanced font 'Sans,11'\n";
-    gp << "set output " << gnuplot_quote(tmp) << "\n";
-    if (panels.size() > 1 || !title.empty()) {
-      gp << "set multiplot layout 1," << panels.size();
-      if (!title.empty()) gp << " title " << gnuplot_quote(title) << " noenhanced";
-      gp << "\n";
-    }
-    for (const Panel& panel : panels) {
-      std::vector<std::vector<std::pair<double, double>>> data;
-      if (!panel_commands(gp, panel.series.data(), panel.series.size(), panel.options, data)) {
-        gp << "set title 'no data'\nplot 1/0 notitle\n";
-        continue;
-      }
-      for (const auto& points : data) gp.send1d(points);
-    }
-    if (panels.size() > 1 || !title.empty()) gp << "unset multiplot\n";
-    gp << "unset output\n";
+    gp << gnuplot_script(tmp, panels, title);
   } catch (const std::exception& e) {
     std::cerr << "warning: plotting " << path << " failed: " << e.what() << "\n";
     std::remove(tmp.c_str());

@@ -37,6 +37,15 @@ struct Panel {
 bool plot_panels_png(const std::string& path, const std::vector<Panel>& panels,
                      const std::string& title = "");
 
+// The whole gnuplot script that draws `panels` into the PNG file `output`: commands, and each
+// curve's points inline ('-' data, "x y" lines ended by "e"). User text (`output`, titles,
+// labels, legend entries) appears only inside gnuplot_quote literals; every number is finite
+// (points with a non-finite coordinate, or not positive on a log axis, are left out).
+// plot_panels_png pipes it to gnuplot; exposed so that tests and tests/fuzz/fuzz_plot.cpp can
+// check it without running gnuplot.
+std::string gnuplot_script(const std::string& output, const std::vector<Panel>& panels,
+                           const std::string& title = "");
+
 // `text` as a gnuplot single-quoted string literal: ' doubled, control characters (newline,
 // CR, NUL ...) shown as spaces. Inside such a literal gnuplot interprets nothing.
 std::string gnuplot_quote(const std::string& text);

@@ -1,5 +1,7 @@
 // Tests for data_loaders/npy.hpp: round trips, files written by real NumPy (read, and matched
 // byte for byte by write_npy), the atomic write, and every kind of malformed file.
+#include <zlib.h>
+#include <algorithm>
 #include <bit>
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -353,4 +355,48 @@ TEST_CASE("npy: a header announcing more data than the file holds is refused bef
         data::parse_npy(npy_bytes(dict_for(c.shape, c.descr), six), "forged.npy"),
         Catch::StartsWith("forged.npy: shape " + c.shape) && Catch::Contains(c.expected));
   }
+}
+
+TEST_CASE("npy: a header longer than NumPy's limit is refused before it is parsed", "[data]") {
+  // A version 2.0 header may announce up to 4 GiB; NumPy reads at most 10000 bytes of it.
+  const std::string dict = dict_for("(2, 3)");
+  const std::string at_limit =
+      dict + std::string(data::npy_max_header_bytes - dict.size() - 1, ' ');
+  CHECK(data::parse_npy(npy_bytes(at_limit, f8_payload(6), 2), "long.npy").data.size() == 6);
+  const std::string over = at_limit + " ";
+  CHECK_THROWS_WITH(data::parse_npy(npy_bytes(over, f8_payload(6), 2), "long.npy"),
+                    Catch::StartsWith("long.npy: the header announces 10001 bytes, more than the "
+                                      "10000 a .npy header may hold"));
+}
+
+TEST_CASE("npy: a file, or a gzip stream once inflated, over npy_max_bytes is refused while read",
+          "[data]") {
+  TempDir dir;
+  // A valid array of npy_max_bytes + 8 bytes, gzipped to a few hundred KB: read_npy stops
+  // inflating at the limit instead of holding the whole array.
+  const std::size_t count = data::npy_max_bytes / 8 + 1;
+  const std::string path = dir.file("bomb.npy.gz");
+  gzFile file = gzopen(path.c_str(), "wb1");
+  REQUIRE(file != nullptr);
+  std::string head = npy_bytes(dict_for("(" + std::to_string(count) + ",)"), "");
+  REQUIRE(gzwrite(file, head.data(), static_cast<unsigned>(head.size())) == int(head.size()));
+  const std::string zeros(std::size_t{1} << 20, '\0');
+  for (std::size_t written = 0; written < count * 8; written += zeros.size()) {
+    const std::size_t n = std::min(zeros.size(), count * 8 - written);
+    REQUIRE(gzwrite(file, zeros.data(), static_cast<unsigned>(n)) == int(n));
+  }
+  REQUIRE(gzclose(file) == Z_OK);
+  CHECK(fs::file_size(path) < (std::size_t{4} << 20));
+  const std::string message = npy_error(path);
+  CHECK_THAT(message, Catch::StartsWith(path + ": larger than 256 MiB"));
+
+  // A plain file well over the limit is refused from its size, unread: a sparse file.
+  const std::string plain = dir.file("large.npy");
+  {
+    std::ofstream out(plain, std::ios::binary);
+    out << head;
+  }
+  fs::resize_file(plain, 2 * data::npy_max_bytes);
+  CHECK_THAT(npy_error(plain), Catch::StartsWith(plain + ": 536870912 bytes, larger than the "
+                                                         "256 MiB a valid file of this kind"));
 }

@@ -130,3 +130,41 @@ command_lines = {
 }
 for name, words in command_lines.items():
     write("cli", name, "\0".join(words))
+
+# ---- plot and dot: fields separated by 0x1E, the first a header of bytes ----------------------
+# plot: header (bit 0 log_y, bit 1 log_x; panels 1 + b % 3; curves per panel b % 4), then the
+# output path, the figure's title, and per panel its title, x label, y label and per curve a
+# legend entry and its points "x y x y ...".
+RS = b"\x1e"
+
+
+def fields(*parts):
+    return RS.join(p if isinstance(p, bytes) else p.encode() for p in parts)
+
+
+reset("plot")
+write("plot", "one_curve_log", fields(b"\x01\x00\x01", "/tmp/overparam-plot-abc123", "",
+                                      "depth 2", "iteration", "loss", "lr 0.001",
+                                      "0 1.5 1 0.75 2 0.5"))
+write("plot", "quote_injection", fields(b"\x01\x00\x02", "/tmp/x';system('touch PWNED');'",
+                                        "it's", "`touch PWNED`", "$(id)", "a\nb\rc", "'",
+                                        "1 2 3 4", "'';\\", "5 6 7 8"))
+write("plot", "two_panels_title", fields(b"\x00\x01\x02", "out.png", "Figure 5: adam vs gd",
+                                         "p=2", "x_1^2", "y@{z}", "gd", "0 1 1 0.5", "adam",
+                                         "0 2 1 -1", "p=4", "it", "loss", "e2e", "0 3 1 2"))
+write("plot", "non_finite_points", fields(b"\x03\x00\x01", "o", "", "t", "x", "y", "c",
+                                          "nan 1 inf 2 1 -1 0 5 1e308 1e308 2 1e-320"))
+write("plot", "no_data", fields(b"\x01\x02\x01", "o", "title", "a", "b", "c", "none", "0 0"))
+write("plot", "control_bytes", fields(b"\x00\x00\x01", "o\x00p", "\x7f\x1b[31m", "\t",
+                                      "#comment", "\\", "label\\", "1 1 2 2"))
+
+# dot: header (bit 0 values, bit 1 backward; byte k picks leaf k's kind: 0 param, 1 variable,
+# 2 input, 3 constant), then one name per leaf.
+reset("dot")
+write("dot", "three_leaves", fields(b"\x03\x00\x01\x02", "W1", "x", "X"))
+write("dot", "quotes_backslashes", fields(b"\x01\x01\x03", 'a"b', "c\\nd\\N\\G\\l"))
+write("dot", "newlines_controls", fields(b"\x02\x00\x01", "one\ntwo\r\x00", "\x7f\t"))
+write("dot", "utf8_and_not", fields(b"\x00\x01\x02\x03\x00", "\u00e9t\u00e9 \u2207",
+                                    b"\xff\xfe", b"\xc0\xaf", b"\xed\xa0\x80\xe2\x82"))
+write("dot", "empty_names", fields(b"\x02\x00\x01\x02\x03", "", "", "", ""))
+write("dot", "html_like", fields(b"\x00\x01", "<b>bold</b>", "]; n0 -> n0; x [label=\""))

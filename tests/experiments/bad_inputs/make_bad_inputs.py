@@ -116,3 +116,5 @@ npy_folder("npy_forged_shape",
 np.save("/tmp/overparam-ok.npy", np.zeros((1, 128)))
 ok = open("/tmp/overparam-ok.npy", "rb").read()
 npy_folder("npy_truncated", raw=ok[:-100])
+# A version 2.0 header announcing 4 GiB of header (NumPy reads at most 10000 bytes of one).
+npy_folder("npy_long_header", raw=b"\x93NUMPY\x02\x00" + struct.pack("<I", 0xffffffff) + header.encode())

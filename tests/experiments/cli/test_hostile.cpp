@@ -167,11 +167,36 @@ TEST_CASE("outputs: a second run with the same --out refuses, naming the first r
   first.send(SIGINT);
   const Outcome o = first.wait(std::chrono::seconds(60));
   CHECK(o.code == 130);
+  CHECK(!fs::exists(out + "/.overparam.lock"));  // an interrupted run removes its lock file too
   // Once the first run has ended, the folder is free again.
   const Outcome third =
       run_overparam({"linear", "--iterations", "5", "--no-plot", "--no-progress", "--out", out});
   INFO(describe(third));
   CHECK(third.code == 0);
+  CHECK(fs::exists(out + "/run.json"));
+  CHECK(!fs::exists(out + "/.overparam.lock"));  // a finished folder holds only the outputs
+}
+
+TEST_CASE("outputs: the lock file of a killed run does not lock the folder",
+          "[experiments][reliability]") {
+  const std::string out = temp_dir("hostile-lock-kill") + "/run";
+  Child first(test_process::overparam_path(),
+              {"linear", "--p", "4", "--depth", "3", "--lr", "1e-4", "--iterations", "100000000",
+               "--log-every", "100", "--no-plot", "--no-progress", "--out", out});
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!fs::exists(out + "/.overparam.lock") && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  first.send(SIGKILL);
+  const Outcome o = first.wait(std::chrono::seconds(60));
+  CHECK(o.signal == SIGKILL);
+  REQUIRE(fs::exists(out + "/.overparam.lock"));  // SIGKILL runs no clean-up; the kernel
+                                                  // dropped the lock all the same
+  const Outcome next =
+      run_overparam({"linear", "--iterations", "5", "--no-plot", "--no-progress", "--out", out});
+  INFO(describe(next));
+  CHECK(next.code == 0);
+  CHECK(!fs::exists(out + "/.overparam.lock"));
 }
 
 TEST_CASE("reading: a FIFO as --data is refused at once instead of blocking for ever",
@@ -250,6 +275,71 @@ TEST_CASE("memory: the optimum of a small file of 100,000 features is refused fr
   INFO(describe(o));
   CHECK(o.code == 1);
   CHECK_THAT(o.err, Catch::Contains("(2 rows, 100000 features): its optimum L* needs about"));
+  CHECK(!fs::exists(dir + "/run"));
+}
+
+namespace {
+// A gas file of `rows` rows of `features` features each, small on disk.
+std::string wide_gas_file(const std::string& dir, std::size_t rows, std::size_t features) {
+  std::string text;
+  for (std::size_t i = 0; i < rows; ++i) {
+    text += "1;" + std::to_string(10 + i);
+    for (std::size_t j = 1; j <= features; ++j)
+      text += " " + std::to_string(j) + ":0." + std::to_string((i + j) % 7);
+    text += "\n";
+  }
+  const std::string path = dir + "/wide.dat";
+  write_file_atomic_for_test(path, text);
+  return path;
+}
+}  // namespace
+
+TEST_CASE("memory: a small file of 20,000 features is refused at once, from its shape",
+          "[experiments][reliability]") {
+  // Its optimum's dense Hessian [d,d] alone is 3.2 GB: refused before the optimum allocates,
+  // by the feature limit (or, on a machine of less than about 10 GB, by the memory check).
+  const std::string dir = temp_dir("hostile-20000");
+  const std::string wide = wide_gas_file(dir, 2, 20000);
+  for (const char* command : {"linear", "figure", "theory"}) {
+    std::vector<std::string> args;
+    if (std::string(command) == "linear")
+      args = {"linear", "--iterations", "3", "--no-plot", "--no-progress"};
+    else if (std::string(command) == "figure")
+      args = {"figure", "depth", "--quick", "--no-plot", "--no-progress"};
+    else
+      args = {"theory", "curl"};
+    args.insert(args.end(), {"--data", wide});
+    if (std::string(command) != "theory") args.insert(args.end(), {"--out", dir + "/run"});
+    const auto start = std::chrono::steady_clock::now();
+    const Outcome o = run_overparam(args, std::chrono::seconds(60));
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    INFO(command << ": " << describe(o));
+    CHECK(o.code == 1);
+    CHECK(seconds < 20);  // a 3 GB factorization would take minutes
+    CHECK_THAT(o.err, Catch::Contains(wide + " (2 rows, 20000 features): its optimum L*"));
+    CHECK_THAT(o.err,
+               Catch::Contains("supports at most 4096 features") || Catch::Contains("needs about"));
+    CHECK(!fs::exists(dir + "/run"));
+  }
+}
+
+TEST_CASE("memory: the training's memory is bounded with the file's real number of features",
+          "[experiments][reliability]") {
+  // 200 models of depth 2 and width 4096: about 5 GB on the gas data's 128 features, but 157
+  // GB on a file of 4,000 features. The check names the features it used.
+  const std::string dir = temp_dir("hostile-4000");
+  const std::string wide = wide_gas_file(dir, 2, 4000);
+  std::string rates = "1e-3";
+  for (int k = 1; k < 200; ++k) rates += ",1e-3";
+  const Outcome o = run_overparam(
+      {"linear", "--data", wide, "--depth", "2", "--width", "4096", "--lr-grid", rates,
+       "--iterations", "3", "--no-plot", "--no-progress", "--out", dir + "/run"},
+      std::chrono::seconds(60));
+  INFO(describe(o));
+  CHECK(o.code == 2);
+  CHECK_THAT(o.err, Catch::Contains("overparam linear: depth 2, width 4096, 200 rates, 4000 "
+                                    "features needs about"));
   CHECK(!fs::exists(dir + "/run"));
 }
 

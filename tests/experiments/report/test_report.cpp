@@ -1,3 +1,7 @@
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -68,6 +72,39 @@ TEST_CASE("new_run_dir: runs started in the same second get folders of their own
   CHECK_THROWS_WITH(experiments::new_run_dir("/proc/overparam-no/linear"),
                     Catch::Contains("cannot create the output folder"));
   fs::remove_all(root);
+}
+
+TEST_CASE("claim_output_dir: the lock file goes when released, and a removed file's lock is void",
+          "[experiments][report]") {
+  const std::string dir = temp_dir("lock-release") + "/run";
+  const std::string lock = dir + "/.overparam.lock";
+  experiments::claim_output_dir(dir);
+  REQUIRE(fs::exists(lock));
+  CHECK(read(lock) == std::to_string(::getpid()) + "\n");
+  // A second run that opened the file while this one held it: its flock fails now ...
+  const int waiting = ::open(lock.c_str(), O_RDWR);
+  REQUIRE(waiting >= 0);
+  CHECK(::flock(waiting, LOCK_EX | LOCK_NB) != 0);
+  experiments::release_output_dirs();
+  CHECK(!fs::exists(lock));
+  CHECK(fs::is_empty(dir));  // only the run's outputs remain (none here)
+  // ... and succeeds once the holder is done, but on a file that no path names any more: a
+  // claim made now creates a new file, which that stale lock does not cover.
+  CHECK(::flock(waiting, LOCK_EX | LOCK_NB) == 0);
+  experiments::claim_output_dir(dir);
+  struct stat stale = {};
+  struct stat current = {};
+  REQUIRE(::fstat(waiting, &stale) == 0);
+  REQUIRE(::stat(lock.c_str(), &current) == 0);
+  CHECK(stale.st_ino != current.st_ino);
+  const int third = ::open(lock.c_str(), O_RDWR);
+  REQUIRE(third >= 0);
+  CHECK(::flock(third, LOCK_EX | LOCK_NB) != 0);  // the new claim holds the path's file
+  ::close(third);
+  ::close(waiting);
+  experiments::release_output_dirs();
+  CHECK(!fs::exists(lock));
+  fs::remove_all(fs::path(dir).parent_path());
 }
 
 TEST_CASE("overparam linear: two runs without --out in the same second keep both results",
