@@ -46,10 +46,9 @@ std::string joined(const std::vector<std::string>& names, const std::string& sep
 int run_figure_command(int argc, char** argv) {
   if (argc >= 2 && argv[1] == mnist_figure) return run_mnist_figure(argc - 1, argv + 1);
   const std::vector<std::string> names = command_figures();
-  std::string name, out, data = default_gas_data(), normalization = "zscore";
-  std::string loss_scale = "mean", optimizer_defaults = "tensorflow", lr_grid;
-  std::size_t iterations = 0, width = 0, seeds = 1;
-  bool quick = false, no_plot = false, no_progress = false, whiten = false;
+  std::string name, out, data = default_gas_data();
+  FigureFlags settings;
+  bool quick = false, no_plot = false, no_progress = false;
   int jobs = default_jobs();
   const std::string help =
       "overparam figure: reproduce one of the paper's figures\n\n"
@@ -61,24 +60,12 @@ int run_figure_command(int argc, char** argv) {
                                                    "shorter horizons (under a minute per figure)")(
       "out", po::value(&out), "output folder (default: runs/figure-NAME[-quick])")(
       "data", po::value(&data)->default_value(data), "gas data file or folder")(
-      "normalize", po::value(&normalization)->default_value(normalization),
-      "zscore|minmax|scale|none (scale: to unit RMS, not centred)")(
-      "whiten", po::bool_switch(&whiten), "PCA-whiten the features after --normalize")(
-      "loss-scale", po::value(&loss_scale)->default_value(loss_scale),
-      "mean: L = (1/m) sum r^p, the paper's; mean-over-p: (1/(p m)) sum r^p")(
-      "optimizer-defaults", po::value(&optimizer_defaults)->default_value(optimizer_defaults),
-      "tensorflow (the paper's framework) | pytorch: the optimizers' other constants")(
-      "iterations", po::value(&iterations),
-      "every run's horizon (default: the paper's, or --quick's)")(
-      "lr-grid", po::value(&lr_grid),
-      "rates for every curve that searches a grid (default: the paper's 1e-5,5e-5,...,5e-1)")(
-      "width", po::value(&width), "hidden width of every network of depth >= 2")(
-      "seeds", po::value(&seeds)->default_value(seeds),
-      "train every curve from K initialization seeds: rates chosen on the median, verdicts "
-      "counted over seeds")("jobs", po::value(&jobs)->default_value(jobs),
-                            "runs at once (each single-threaded)")(
+      "jobs", po::value(&jobs)->default_value(jobs), "runs at once (each single-threaded)")(
       "no-plot", po::bool_switch(&no_plot), "no PNG")("no-progress", po::bool_switch(&no_progress),
                                                       "no progress line");
+  add_figure_flags(flags, settings,
+                   "train every curve from K initialization seeds (default 1): rates chosen on "
+                   "the median, verdicts counted over seeds");
   po::positional_options_description positional;
   positional.add("name", 1);
   po::options_description hidden;
@@ -107,21 +94,20 @@ int run_figure_command(int argc, char** argv) {
     return 2;
   }
   Figure figure;
-  data::Normalization norm{};
+  FigureSettings s;
   try {
     check_path_given("--data", data, "a gas file or folder");
-    norm = data::parse_normalization(normalization);
-    figure =
-        make_figure(name, quick, {parse_loss_scale(loss_scale), parse_preset(optimizer_defaults)});
-    apply_overrides(figure, figure_overrides(vm, iterations, lr_grid, width, seeds));
-    note_preprocessing(figure, norm, whiten);
+    s = check_figure_flags(vm, settings);
+    figure = make_figure(name, quick, s.conventions);
+    apply_overrides(figure, s.overrides);
+    note_preprocessing(figure, s.normalization, s.whiten);
   } catch (const std::invalid_argument& e) {
     std::cerr << "overparam figure: " << e.what() << "\n";
     return 2;
   }
   if (out.empty()) out = "runs/figure-" + name + (quick ? "-quick" : "");
   std::printf("%s: %zu iterations per run\n", figure.title.c_str(), figure.iterations);
-  const FigureData figure_data = load_figure_data(figure, data, norm, whiten);
+  const FigureData figure_data = load_figure_data(figure, data, s.normalization, s.whiten);
   claim_output_dir(out);  // with every input read: a refused run leaves no folder behind
   const FigureResult r = run_figure(figure, figure_data, jobs, !no_progress);
   write_figure(r, out, !no_plot);

@@ -188,26 +188,48 @@ optim::Preset parse_preset(const std::string& name) {
                               excerpt(name) + "'");
 }
 
-FigureOverrides figure_overrides(const boost::program_options::variables_map& vm,
-                                 std::size_t iterations, const std::string& lr_grid,
-                                 std::size_t width, std::size_t seeds) {
-  FigureOverrides o;
+void add_figure_flags(boost::program_options::options_description& flags, FigureFlags& f,
+                      const std::string& seeds_help) {
+  namespace po = boost::program_options;
+  flags.add_options()("normalize", po::value(&f.normalize)->default_value(f.normalize),
+                      "zscore|minmax|scale|none (scale: to unit RMS, not centred)")(
+      "whiten", po::bool_switch(&f.whiten), "PCA-whiten the features after --normalize")(
+      "loss-scale", po::value(&f.loss_scale)->default_value(f.loss_scale),
+      "mean: L = (1/m) sum r^p, the paper's; mean-over-p: (1/(p m)) sum r^p")(
+      "optimizer-defaults", po::value(&f.optimizer_defaults)->default_value(f.optimizer_defaults),
+      "tensorflow (the paper's framework) | pytorch: the optimizers' other constants")(
+      "iterations", po::value(&f.iterations),
+      "every linear run's horizon (default: the paper's, or --quick's)")(
+      "lr-grid", po::value(&f.lr_grid),
+      "rates for every curve that searches a grid (default: the paper's 1e-5,5e-5,...,5e-1)")(
+      "width", po::value(&f.width),
+      "hidden width of every network of depth >= 2 (not the emulation figure's)")(
+      "seeds", po::value(&f.seeds), seeds_help.c_str());
+}
+
+FigureSettings check_figure_flags(const boost::program_options::variables_map& vm,
+                                  const FigureFlags& f) {
+  FigureSettings s;
+  s.normalization = data::parse_normalization(f.normalize);
+  s.whiten = f.whiten;
+  s.conventions = {parse_loss_scale(f.loss_scale), parse_preset(f.optimizer_defaults)};
+  FigureOverrides& o = s.overrides;
   if (vm.count("seeds")) {
-    check_range("--seeds", seeds, 1, max_seeds);
-    o.seeds = seeds;
+    check_range("--seeds", f.seeds, 1, max_seeds);
+    o.seeds = f.seeds;
   }
   if (vm.count("iterations")) {
-    if (iterations < 1 || iterations > max_iterations)
+    if (f.iterations < 1 || f.iterations > max_iterations)
       throw std::invalid_argument("--iterations must be between 1 and " +
                                   std::to_string(max_iterations));
-    o.iterations = iterations;
+    o.iterations = f.iterations;
   }
-  if (vm.count("lr-grid")) o.lr_grid = parse_rates("--lr-grid", lr_grid);
+  if (vm.count("lr-grid")) o.lr_grid = parse_rates("--lr-grid", f.lr_grid);
   if (vm.count("width")) {
-    check_range("--width", width, 1, max_width);
-    o.width = width;
+    check_range("--width", f.width, 1, max_width);
+    o.width = f.width;
   }
-  return o;
+  return s;
 }
 
 ad::ConvAlgorithm parse_conv(const std::string& name) {

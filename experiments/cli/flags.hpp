@@ -42,10 +42,27 @@ DType parse_dtype(const std::string& name);
 LossScale parse_loss_scale(const std::string& name);
 // tensorflow|pytorch (--optimizer-defaults).
 optim::Preset parse_preset(const std::string& name);
-// A figure's --iterations, --lr-grid and --width, checked (given ones only: `vm` says which).
-FigureOverrides figure_overrides(const boost::program_options::variables_map& vm,
-                                 std::size_t iterations, const std::string& lr_grid,
-                                 std::size_t width, std::size_t seeds);
+// The settings of `figure` and `reproduce` beyond the paper's, as typed.
+struct FigureFlags {
+  std::string normalize = "zscore", loss_scale = "mean", optimizer_defaults = "tensorflow";
+  std::string lr_grid;
+  std::size_t iterations = 0, width = 0, seeds = 0;
+  bool whiten = false;
+};
+// Declares --normalize, --whiten, --loss-scale, --optimizer-defaults, --iterations, --lr-grid,
+// --width and --seeds (with `seeds_help`, whose default differs between the commands).
+void add_figure_flags(boost::program_options::options_description& flags, FigureFlags& f,
+                      const std::string& seeds_help);
+// The same, checked and typed (--iterations, --lr-grid, --width and --seeds only when given:
+// `vm` says which).
+struct FigureSettings {
+  data::Normalization normalization = data::Normalization::zscore;
+  bool whiten = false;
+  Conventions conventions;
+  FigureOverrides overrides;
+};
+FigureSettings check_figure_flags(const boost::program_options::variables_map& vm,
+                                  const FigureFlags& f);
 // The most initialization seeds a figure takes.
 inline constexpr std::size_t max_seeds = 100;
 // automatic|im2col|fast.

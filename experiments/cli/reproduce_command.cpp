@@ -15,11 +15,9 @@ namespace po = boost::program_options;
 namespace experiments {
 
 int run_reproduce(int argc, char** argv) {
-  std::string out, report, figures_dir, data = default_gas_data(), normalization = "zscore",
-                                        mnist_dir = default_mnist_dir();
-  std::string loss_scale = "mean", optimizer_defaults = "tensorflow", lr_grid;
-  std::size_t iterations = 0, width = 0, seeds = 0;
-  bool quick = false, no_progress = false, whiten = false;
+  std::string out, report, figures_dir, data = default_gas_data(), mnist_dir = default_mnist_dir();
+  FigureFlags settings;
+  bool quick = false, no_progress = false;
   int jobs = default_jobs();
   po::options_description flags(
       "overparam reproduce: run every figure of the paper (the MNIST one when data/mnist holds\n"
@@ -38,23 +36,11 @@ int run_reproduce(int argc, char** argv) {
       "mnist-dir", po::value(&mnist_dir)->default_value(mnist_dir),
       "folder with the four MNIST files (scripts/fetch-mnist.sh); the MNIST figure is skipped "
       "when the default folder lacks them, and the command refuses a given one that does")(
-      "normalize", po::value(&normalization)->default_value(normalization),
-      "zscore|minmax|scale|none (scale: to unit RMS, not centred)")(
-      "whiten", po::bool_switch(&whiten), "PCA-whiten the features after --normalize")(
-      "loss-scale", po::value(&loss_scale)->default_value(loss_scale),
-      "mean: L = (1/m) sum r^p, the paper's; mean-over-p: (1/(p m)) sum r^p")(
-      "optimizer-defaults", po::value(&optimizer_defaults)->default_value(optimizer_defaults),
-      "tensorflow (the paper's framework) | pytorch: the optimizers' other constants")(
-      "iterations", po::value(&iterations),
-      "every linear run's horizon (default: the paper's, or --quick's)")(
-      "lr-grid", po::value(&lr_grid),
-      "rates for every curve that searches a grid (default: the paper's 1e-5,5e-5,...,5e-1)")(
-      "width", po::value(&width),
-      "hidden width of every network of depth >= 2 (not the emulation figure's)")(
-      "seeds", po::value(&seeds),
-      "initialization seeds per linear curve (default 3 at the paper's horizons, 1 with --quick)")(
       "jobs", po::value(&jobs)->default_value(jobs), "runs at once (each single-threaded)")(
       "no-progress", po::bool_switch(&no_progress), "no progress line");
+  add_figure_flags(flags, settings,
+                   "initialization seeds per linear curve (default 3 at the paper's horizons, 1 "
+                   "with --quick)");
   po::variables_map vm;
   if (const int stop = parse_flags("reproduce", argc, argv, flags, vm); stop >= 0) return stop;
   if (jobs < 1 || jobs > 256) {
@@ -62,15 +48,11 @@ int run_reproduce(int argc, char** argv) {
     return 2;
   }
   ReproduceSettings s;
-  data::Normalization norm{};
-  LossScale scale{};
-  optim::Preset preset{};
+  FigureSettings checked;
   try {
     check_path_given("--data", data, "a gas file or folder");
-    norm = data::parse_normalization(normalization);
-    scale = parse_loss_scale(loss_scale);
-    preset = parse_preset(optimizer_defaults);
-    s.overrides = figure_overrides(vm, iterations, lr_grid, width, seeds);
+    checked = check_figure_flags(vm, settings);
+    s.overrides = checked.overrides;
     if (!vm.count("seeds")) s.overrides.seeds = quick ? 1 : 3;
   } catch (const std::invalid_argument& e) {
     std::cerr << "overparam reproduce: " << e.what() << "\n";
@@ -88,10 +70,11 @@ int run_reproduce(int argc, char** argv) {
   namespace fs = std::filesystem;
   // Only a run with the paper's settings replaces docs/REPRODUCTION.md by default; any other
   // writes its report beside its runs.
-  const bool paper_settings = !quick && s.overrides.iterations == 0 &&
-                              s.overrides.lr_grid.empty() && s.overrides.width == 0 &&
-                              scale == LossScale::mean && preset == optim::Preset::tensorflow &&
-                              norm == data::Normalization::zscore && !whiten;
+  const bool paper_settings =
+      !quick && s.overrides.iterations == 0 && s.overrides.lr_grid.empty() &&
+      s.overrides.width == 0 && checked.conventions.loss_scale == LossScale::mean &&
+      checked.conventions.optimizer_defaults == optim::Preset::tensorflow &&
+      checked.normalization == data::Normalization::zscore && !checked.whiten;
   if (out.empty()) out = quick ? "runs/reproduce-quick" : "runs/reproduce";
   if (report.empty())
     report = !paper_settings ? out + "/REPRODUCTION.md"
@@ -102,10 +85,10 @@ int run_reproduce(int argc, char** argv) {
   s.report = report;
   s.figures_dir = figures_dir;
   s.data = data;
-  s.normalization = norm;
-  s.whiten = whiten;
-  s.loss_scale = scale;
-  s.optimizer_defaults = preset;
+  s.normalization = checked.normalization;
+  s.whiten = checked.whiten;
+  s.loss_scale = checked.conventions.loss_scale;
+  s.optimizer_defaults = checked.conventions.optimizer_defaults;
   s.mnist_dir = mnist_dir;
   s.jobs = jobs;
   s.progress = !no_progress;

@@ -18,24 +18,40 @@ Progress::Progress(std::string label, std::size_t total, bool enabled)
       start_(std::chrono::steady_clock::now()),
       last_(start_) {}
 
+namespace {
+
+// What both progress lines show: the fraction done as a bar, the rate and the time left.
+struct Measure {
+  double fraction, rate, elapsed, eta;
+  char bar[25];
+};
+
+Measure measure(std::size_t done, std::size_t total, std::chrono::steady_clock::time_point start,
+                std::chrono::steady_clock::time_point now) {
+  Measure m{};
+  m.elapsed = std::chrono::duration<double>(now - start).count();
+  m.fraction = double(done) / double(total);
+  m.rate = m.elapsed > 0 ? double(done) / m.elapsed : 0;
+  m.eta = m.rate > 0 ? double(total - done) / m.rate : 0;
+  constexpr int width = 24;
+  const int filled = static_cast<int>(m.fraction * width);
+  for (int i = 0; i < width; ++i) m.bar[i] = i < filled ? '#' : '.';
+  m.bar[width] = '\0';
+  return m;
+}
+
+}  // namespace
+
 void Progress::update(std::size_t done, double loss) {
   if (!active_) return;
   const auto now = std::chrono::steady_clock::now();
   if (drawn_ && now - last_ < std::chrono::milliseconds(100) && done < total_) return;
   last_ = now;
   drawn_ = true;
-  const double elapsed = std::chrono::duration<double>(now - start_).count();
-  const double fraction = double(done) / double(total_);
-  const double rate = elapsed > 0 ? double(done) / elapsed : 0;
-  const double eta = rate > 0 ? double(total_ - done) / rate : 0;
-  constexpr int width = 24;
-  const int filled = static_cast<int>(fraction * width);
-  char bar[width + 1];
-  for (int i = 0; i < width; ++i) bar[i] = i < filled ? '#' : '.';
-  bar[width] = '\0';
+  const Measure m = measure(done, total_, start_, now);
   std::fprintf(stderr, "\r%s [%s] %3.0f%%  %zu/%zu  loss %.4e  %.0f it/s  ETA %d:%02d  ",
-               label_.c_str(), bar, 100 * fraction, done, total_, loss, rate,
-               static_cast<int>(eta) / 60, static_cast<int>(eta) % 60);
+               label_.c_str(), m.bar, 100 * m.fraction, done, total_, loss, m.rate,
+               static_cast<int>(m.eta) / 60, static_cast<int>(m.eta) % 60);
   std::fflush(stderr);
 }
 
@@ -64,19 +80,11 @@ void SharedProgress::draw(std::size_t done) {
   last_ = now;
   drawn_ = true;
   done = std::min(done, total_);
-  const double elapsed = std::chrono::duration<double>(now - start_).count();
-  const double fraction = double(done) / double(total_);
-  const double rate = elapsed > 0 ? double(done) / elapsed : 0;
-  const double eta = rate > 0 ? double(total_ - done) / rate : 0;
-  constexpr int width = 24;
-  const int filled = static_cast<int>(fraction * width);
-  char bar[width + 1];
-  for (int i = 0; i < width; ++i) bar[i] = i < filled ? '#' : '.';
-  bar[width] = '\0';
+  const Measure m = measure(done, total_, start_, now);
   std::fprintf(stderr, "\r%s [%s] %3.0f%%  %.3g/%.3g it  %.3g it/s  %d:%02d elapsed  ETA %d:%02d  ",
-               label_.c_str(), bar, 100 * fraction, double(done), double(total_), rate,
-               static_cast<int>(elapsed) / 60, static_cast<int>(elapsed) % 60,
-               static_cast<int>(eta) / 60, static_cast<int>(eta) % 60);
+               label_.c_str(), m.bar, 100 * m.fraction, double(done), double(total_), m.rate,
+               static_cast<int>(m.elapsed) / 60, static_cast<int>(m.elapsed) % 60,
+               static_cast<int>(m.eta) / 60, static_cast<int>(m.eta) % 60);
   std::fflush(stderr);
 }
 
