@@ -61,16 +61,16 @@ TEST_CASE("figure: on a terminal, one progress line of iterations across all the
   test_process::Child child("/usr/bin/script",
                             {"-qec",
                              test_process::overparam_path() +
-                                 " figure adaptive --iterations 20000 --lr-grid 1e-3,1e-2 "
+                                 " figure adaptive --iterations 3000 --lr-grid 1e-3,1e-2 "
                                  "--no-plot --jobs 1 --out " +
                                  out,
                              "/dev/null"});
   const auto r = child.wait(std::chrono::seconds(120));
   INFO(r.out);
   REQUIRE(r.code == 0);
-  // "adaptive [####....]  34%  4e+04/1.2e+05 it  ... it/s  0:01 elapsed  ETA 0:02"
+  // "adaptive [####....]  34%  6.1e+03/1.8e+04 it  ... it/s  0:01 elapsed  ETA 0:02"
   CHECK_THAT(r.out, Contains("adaptive ["));
-  CHECK_THAT(r.out, Contains("/1.2e+05 it"));  // 3 curves x 2 rates x 20000 iterations
+  CHECK_THAT(r.out, Contains("/1.8e+04 it"));  // 3 curves x 2 rates x 3000 iterations
   CHECK_THAT(r.out, Contains(" it/s "));
   CHECK_THAT(r.out, Contains(" elapsed  ETA "));
 }
