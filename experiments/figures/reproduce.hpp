@@ -24,7 +24,7 @@ struct ReproduceSettings {
   LossScale loss_scale = LossScale::mean;
   optim::Preset optimizer_defaults = optim::Preset::tensorflow;
   FigureOverrides overrides;  // every linear figure's (the emulation figure's horizon only)
-  std::string mnist_dir;  // the MNIST figure runs when the four files are here, else is skipped
+  std::string mnist_dir;      // the MNIST figure runs when the four files are here, else is skipped
   int jobs = 1;
   bool progress = true;
 };
