@@ -11,6 +11,7 @@
 #include "experiments/figures/claims.hpp"
 #include "experiments/figures/files.hpp"
 #include "experiments/figures/run.hpp"
+#include "experiments/figures/sensitivity.hpp"
 #include "experiments/report/files.hpp"
 #include "experiments/report/interrupt.hpp"
 
@@ -22,12 +23,15 @@ namespace {
 
 // The MNIST figure has its own flags (overparam mnist-figure): `figure mnist ...` hands them on.
 const std::string mnist_figure = "mnist";
+// The sensitivity study runs the linear figures under every set of conventions.
+const std::string sensitivity = "sensitivity";
 
 // Every NAME that `overparam figure` takes, in the order of the help: the linear figures of the
 // catalogue, then the MNIST one. The help and the messages for a missing or unknown name list
 // exactly these.
 std::vector<std::string> command_figures() {
   std::vector<std::string> names = figure_names();
+  names.push_back(sensitivity);
   names.push_back(mnist_figure);
   return names;
 }
@@ -39,6 +43,39 @@ std::string joined(const std::vector<std::string>& names, const std::string& sep
   for (std::size_t i = 0; i < names.size(); ++i)
     all += (i == 0 ? "" : i + 1 == names.size() ? last : sep) + names[i];
   return all;
+}
+
+// `figure sensitivity`: the flags it varies itself are refused; the rest as for every figure.
+int run_sensitivity_command(const po::variables_map& vm, const FigureSettings& s, bool quick,
+                            std::string out, const std::string& data, int jobs, bool progress) {
+  for (const char* varied :
+       {"normalize", "whiten", "loss-scale", "optimizer-defaults", "lr-grid", "width"})
+    if (!vm[varied].defaulted() && vm.count(varied)) {
+      std::cerr << "overparam figure: the sensitivity study sets --" << varied
+                << " itself, column by column; drop it\n";
+      return 2;
+    }
+  SensitivitySettings settings;
+  settings.quick = quick;
+  settings.iterations = s.overrides.iterations;
+  settings.seeds = std::max<std::size_t>(1, s.overrides.seeds);
+  settings.data = data;
+  settings.jobs = jobs;
+  settings.progress = progress;
+  if (out.empty()) out = "runs/figure-" + sensitivity + (quick ? "-quick" : "");
+  std::printf("%s: %zu sets of conventions x %zu figures, %zu iterations per run\n",
+              sensitivity_title, sensitivity_columns().size(), sensitivity_figures().size(),
+              settings.horizon());
+  load_figure_data(make_figure("depth", quick), data, data::Normalization::zscore);  // bad data
+  claim_output_dir(out);  // with the data read: a refused run leaves no folder behind
+  const SensitivityResult r = run_sensitivity(settings);
+  write_sensitivity(r, out);
+  if (r.interrupted) throw Interrupted{};
+  std::printf(
+      "\n%s\nwrote %s/ (sensitivity.md, .csv, .json; each column's figures in its own "
+      "folder) in %.0f s\n",
+      sensitivity_summary(r).c_str(), out.c_str(), r.wall_seconds);
+  return 0;
 }
 
 }  // namespace
@@ -98,6 +135,8 @@ int run_figure_command(int argc, char** argv) {
   try {
     check_path_given("--data", data, "a gas file or folder");
     s = check_figure_flags(vm, settings);
+    if (name == sensitivity)
+      return run_sensitivity_command(vm, s, quick, out, data, jobs, !no_progress);
     figure = make_figure(name, quick, s.conventions);
     apply_overrides(figure, s.overrides);
     note_preprocessing(figure, s.normalization, s.whiten);

@@ -23,19 +23,28 @@ struct Claim {
 };
 
 // The figure's claims judged on one run of each curve, `run(curve)`: the median curve, or one
-// seed's run.
+// seed's run. Distances are multiplied by the panel's `unit(p)` (1, or the factor to the paper's
+// scale).
 std::vector<Claim> judge(const FigureResult& r,
-                         const std::function<const LinearResult&(const CurveResult&)>& run) {
+                         const std::function<const LinearResult&(const CurveResult&)>& run,
+                         bool paper_units) {
   using enum optim::OptimizerKind;
   const Figure& f = r.figure;
   std::vector<Claim> out;
   auto claim = [&](bool holds, const std::string& text, const std::string& numbers) {
     out.push_back({holds, text, numbers});
   };
+  auto unit = [&](const std::string& panel) {
+    if (!paper_units) return 1.0;
+    for (const auto& fp : f.panels)
+      if (fp.name == panel)
+        return loss_factor(LossScale::mean, fp.p) / loss_factor(f.conventions.loss_scale, fp.p);
+    return 1.0;
+  };
   auto dist = [&](const std::string& panel, const CurveSettings& settings) {
     const CurveResult* c = find_curve(r, panel, settings);
     if (c == nullptr || run(*c).diverged) return infinity;
-    return run(*c).final_loss - panel_l_star(r, c->panel);
+    return (run(*c).final_loss - panel_l_star(r, c->panel)) * unit(panel);
   };
   if (f.name == "emulation") {
     // Along the whole curve: the largest relative gap between a network and the rule.
@@ -81,7 +90,8 @@ std::vector<Claim> judge(const FigureResult& r,
   } else if (f.name == "init") {
     const CurveResult* zero8 = find_curve(r, "l4", {8, 1, gd, nn::Init::normal});
     if (zero8 != nullptr && !run(*zero8).loss.empty()) {
-      const double start = run(*zero8).loss.front(), end = run(*zero8).final_loss;
+      const double start = run(*zero8).loss.front() * unit("l4"),
+                   end = run(*zero8).final_loss * unit("l4");
       claim(std::abs(end - start) <= 1e-3 * start,
             "depth 8 from near zero does not leave its start",
             "loss " + fmt(start) + " at the start, " + fmt(end) + " at the end");
@@ -99,26 +109,36 @@ std::vector<Claim> judge(const FigureResult& r,
 
 }  // namespace
 
-std::string check_claims(const FigureResult& r) {
-  const std::vector<Claim> median =
-      judge(r, [](const CurveResult& c) -> const LinearResult& { return c.best; });
-  const std::size_t seeds = r.curves.empty() ? 1 : r.curves.front().seed_best.size();
-  std::vector<std::size_t> holds_in(median.size(), 0);
-  for (std::size_t s = 0; s < seeds && seeds > 1; ++s) {
+std::vector<Verdict> judge_claims(const FigureResult& r, bool paper_units) {
+  const std::vector<Claim> median = judge(
+      r, [](const CurveResult& c) -> const LinearResult& { return c.best; }, paper_units);
+  const std::size_t seeds =
+      r.curves.empty() ? 1 : std::max<std::size_t>(1, r.curves.front().seed_best.size());
+  std::vector<Verdict> out;
+  for (const Claim& c : median) out.push_back({c.holds, c.text, c.numbers, 0, seeds});
+  for (std::size_t s = 0; s < seeds; ++s) {
     const std::vector<Claim> one =
-        judge(r, [s](const CurveResult& c) -> const LinearResult& { return c.seed_best.at(s); });
-    for (std::size_t i = 0; i < one.size() && i < holds_in.size(); ++i) holds_in[i] += one[i].holds;
+        seeds == 1
+            ? median
+            : judge(
+                  r, [s](const CurveResult& c) -> const LinearResult& { return c.seed_best.at(s); },
+                  paper_units);
+    for (std::size_t i = 0; i < one.size() && i < out.size(); ++i) out[i].holds_in += one[i].holds;
   }
+  return out;
+}
+
+std::string check_claims(const FigureResult& r) {
   // "- holds: the paper's claim. This run: the numbers." (or "does not hold"); with several
   // seeds the verdict is the median curve's, and how many seeds' own runs agree.
   std::string out;
-  for (std::size_t i = 0; i < median.size(); ++i) {
-    const Claim& c = median[i];
+  for (const Verdict& c : judge_claims(r)) {
+    const std::size_t seeds = c.seeds;
     out += std::string(c.holds ? "- holds" : "- does not hold");
     if (seeds > 1)
       out +=
-          " (holds in " + std::to_string(holds_in[i]) + " of " + std::to_string(seeds) + " seeds)";
-    out += ": " + c.text + ". This run" +
+          " (holds in " + std::to_string(c.holds_in) + " of " + std::to_string(seeds) + " seeds)";
+    out += ": " + c.claim + ". This run" +
            (seeds > 1 ? ", median over " + std::to_string(seeds) + " seeds" : std::string()) +
            ": " + c.numbers + ".\n";
   }

@@ -10,6 +10,7 @@
 #include "experiments/figures/claims.hpp"
 #include "experiments/figures/files.hpp"
 #include "experiments/figures/run.hpp"
+#include "experiments/figures/sensitivity.hpp"
 #include "experiments/mnist/figure.hpp"
 #include "experiments/mnist/records.hpp"
 #include "experiments/report/files.hpp"
@@ -50,7 +51,10 @@ std::string mnist_section(const ReproduceSettings& s) {
            "`overparam reproduce` again (`--mnist-dir DIR` for another folder), or "
            "`overparam figure mnist`.\n\n";
   }
-  std::printf("[mnist] both convnets, %s\n", s.quick ? "600 steps each" : "10 epochs each");
+  std::printf(
+      "[mnist] the original convnet and the overparameterized one with L2 on the product "
+      "and on each factor, %s\n",
+      s.quick ? "600 steps each" : "10 epochs each");
   std::fflush(stdout);
   const std::string out = s.out + "/mnist";
   MnistFigure figure;
@@ -62,9 +66,11 @@ std::string mnist_section(const ReproduceSettings& s) {
     base.eval_every = 0;
     base.progress = s.progress;
     make_output_dir(out);
-    figure = run_mnist_figure(mnist, base, [&](const MnistConfig& c, const MnistResult& r) {
-      write_mnist_run(out + "/" + to_string(c.variant), c, r, s.mnist_dir, 0, false);
-    });
+    figure = run_mnist_figure(mnist, base, {L2On::product, L2On::factors},
+                              [&](const MnistConfig& c, const MnistResult& r) {
+                                write_mnist_run(out + "/" + mnist_run_name(c), c, r, s.mnist_dir, 0,
+                                                false);
+                              });
     figure.quick = s.quick;
     write_mnist_figure(figure, out, s.mnist_dir, 0, true);
   } catch (const data::DataError& e) {
@@ -73,6 +79,31 @@ std::string mnist_section(const ReproduceSettings& s) {
   }
   const std::string rel = publish_png(out + "/mnist.png", "mnist", s);
   return body + "![mnist](" + rel + ")\n" + mnist_figure_body(figure) + "\n";
+}
+
+// The study at reproduce's horizon (its own with the paper's; --iterations applies), one seed.
+SensitivitySettings sensitivity_settings(const ReproduceSettings& s) {
+  SensitivitySettings settings;
+  settings.quick = s.quick;
+  settings.iterations = s.overrides.iterations;
+  settings.data = s.data;
+  settings.jobs = s.jobs;
+  settings.progress = s.progress;
+  return settings;
+}
+
+// The section of the sensitivity study; its files go to OUT/sensitivity/.
+std::string sensitivity_section(const ReproduceSettings& s, SharedProgress& progress) {
+  const SensitivitySettings settings = sensitivity_settings(s);
+  std::printf("[sensitivity] %zu sets of conventions x %zu figures, %zu iterations per run\n",
+              sensitivity_columns().size(), sensitivity_figures().size(), settings.horizon());
+  std::fflush(stdout);
+  const SensitivityResult r = run_sensitivity(settings, &progress);
+  progress.finish();
+  write_sensitivity(r, s.out + "/sensitivity");
+  if (r.interrupted) throw Interrupted{};
+  std::printf("%s(%.0f s)\n\n", sensitivity_summary(r).c_str(), r.wall_seconds);
+  return std::string("## ") + sensitivity_title + "\n\n" + sensitivity_body(r) + "\n";
 }
 
 // One line on what --normalize does to the data.
@@ -114,7 +145,9 @@ double reproduce(const ReproduceSettings& s) {
     planned += planned_iterations(figure);
     figures.push_back(std::move(figure));
   }
-  // One line for every linear figure: iterations done over all of them, and the total ETA.
+  if (s.sensitivity) planned += planned_sensitivity_iterations(sensitivity_settings(s));
+  // One line for every linear run, the study's included: iterations done over all of them, and
+  // the total ETA.
   SharedProgress progress("reproduce", planned, s.progress);
   for (std::size_t k = 0; k < figures.size(); ++k) {
     const Figure& figure = figures[k];
@@ -138,6 +171,7 @@ double reproduce(const ReproduceSettings& s) {
             rel + ")\n\n" + std::to_string(figure.iterations) + " iterations per run; " +
             fmt(r.wall_seconds) + " s.\n\n" + table + "\nOn this run:\n\n" + verdicts + "\n";
   }
+  if (s.sensitivity) body += sensitivity_section(s, progress);
   body += mnist_section(s);
   const double total =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -25,6 +25,7 @@ struct ReproduceSettings {
   optim::Preset optimizer_defaults = optim::Preset::tensorflow;
   FigureOverrides overrides;  // every linear figure's (the emulation figure's horizon only)
   std::string mnist_dir;      // the MNIST figure runs when the four files are here, else is skipped
+  bool sensitivity = true;    // the sensitivity study's section (figures/sensitivity.hpp), one seed
   int jobs = 1;
   bool progress = true;
 };

@@ -1,29 +1,46 @@
 // The paper's last figure: the MNIST convnet and its overparameterized variant trained from the
 // same seed, their batch losses on one log-scale plot, the paper's numbers beside this run's.
+//
+// Where the L2 penalty of the dense layers goes decides the outcome, so by default the figure
+// trains the overparameterized variant twice: with the penalty on the product W1·W2 (the
+// original's penalty on the same end-to-end matrix) and on each factor.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "experiments/mnist/train.hpp"
 
 namespace experiments {
 
-struct MnistFigure {
-  MnistConfig original, overparam;  // the settings each variant ran with
-  MnistResult original_result, overparam_result;
-  std::size_t crossing = 0;  // crossing_step(), SIZE_MAX when it never crosses
-  bool quick = false;        // the shortened run (--quick), recorded in mnist.json
+struct MnistOverparamRun {
+  MnistConfig config;
+  MnistResult result;
+  std::size_t crossing = SIZE_MAX;  // crossing_step() against the original; SIZE_MAX: never
 };
 
-// Trains both variants from `base` (its variant ignored), calling `after_each` with each
-// variant's settings and result as soon as it is trained (to write its files). Stops after the
-// variant during which a signal arrived (report/interrupt.hpp), throwing Interrupted.
+struct MnistFigure {
+  MnistConfig original;  // the settings the original ran with
+  MnistResult original_result;
+  std::vector<MnistOverparamRun> overparam;  // one per L2 placement, in the order asked
+  bool quick = false;                        // the shortened run (--quick), recorded in mnist.json
+};
+
+// The folder and JSON name of a run: "original", "overparam" (L2 on the product) or
+// "overparam-factors".
+std::string mnist_run_name(const MnistConfig& config);
+
+// Trains the original and the overparameterized variant with each placement in `placements`
+// from `base` (its variant and l2_on ignored), calling `after_each` with each run's settings and
+// result as soon as it is trained (to write its files). Stops after the run during which a
+// signal arrived (report/interrupt.hpp), throwing Interrupted. Requires: at least one placement.
 MnistFigure run_mnist_figure(
-    const data::Mnist& mnist, const MnistConfig& base,
+    const data::Mnist& mnist, const MnistConfig& base, const std::vector<L2On>& placements,
     const std::function<void(const MnistConfig&, const MnistResult&)>& after_each);
 
-// The table (the paper's numbers beside this run's) with the verdicts under it.
+// The table (the paper's numbers beside this run's) with the verdicts under it, per placement.
 std::string mnist_figure_table(const MnistFigure& figure);
 
 // The report of the figure without its title line: what the paper shows, what this run was,

@@ -127,8 +127,10 @@ TEST_CASE("mnist: a 5-step run on a tiny IDX set writes every file", "[experimen
   }
 }
 
-TEST_CASE("mnist-figure: both variants and the paper's table on a tiny IDX set",
-          "[experiments][mnist]") {
+TEST_CASE(
+    "mnist-figure: the original and both L2 placements, and the paper's table, on a tiny "
+    "IDX set",
+    "[experiments][mnist]") {
   const std::string dir = temp_dir("mnist-figure");
   write_tiny_mnist(dir, 100, 20);
   const std::string out = dir + "/figure";
@@ -139,10 +141,27 @@ TEST_CASE("mnist-figure: both variants and the paper's table on a tiny IDX set",
   REQUIRE(r.code == 0);
   const std::string md = read(out + "/mnist.md");
   CHECK_THAT(md, Catch::Contains("| original: batch loss at step 0 | ~3.5 |") &&
-                     Catch::Contains("| overparam: batch loss at step 0 | ~15 |") &&
+                     Catch::Contains("| overparam, L2 on the product W1·W2: batch loss at step "
+                                     "0 | ~15 |") &&
+                     Catch::Contains("| overparam, L2 on each factor W1, W2: batch loss at step "
+                                     "0 | ~15 |") &&
                      Catch::Contains("~500") && Catch::Contains("stopped at 3 steps") &&
-                     Catch::Contains("On this run:\n\n- not judged: "));
-  CHECK(fs::exists(out + "/mnist.json"));
+                     Catch::Contains("With L2 on each factor W1, W2:\n\n- not judged: "));
+  const std::string json = read(out + "/mnist.json");
+  CHECK_THAT(json, Catch::Contains("\"overparam\"") && Catch::Contains("\"overparam-factors\"") &&
+                       Catch::Contains("\"crossing_step\""));
   CHECK(count_lines(read(out + "/original/batch_loss.csv")) == 4);
   CHECK(count_lines(read(out + "/overparam/batch_loss.csv")) == 4);
+  CHECK(count_lines(read(out + "/overparam-factors/batch_loss.csv")) == 4);
+  // One placement: the table has its rows only, with no per-placement headings.
+  const std::string one = dir + "/one";
+  r = run(experiments::run_mnist_figure,
+          {"mnist-figure", "--steps", "3", "--validation-size", "20", "--mnist-dir", dir, "--l2-on",
+           "factors", "--out", one, "--no-plot", "--no-progress"});
+  REQUIRE(r.code == 0);
+  const std::string md1 = read(one + "/mnist.md");
+  CHECK_THAT(md1, Catch::Contains("On this run:\n\n- not judged: ") &&
+                      !Catch::Contains("L2 on the product W1·W2:"));
+  CHECK(fs::exists(one + "/overparam-factors/run.json"));
+  CHECK(!fs::exists(one + "/overparam"));
 }

@@ -351,3 +351,30 @@ TEST_CASE("figure --seeds: a figure of two seeds trains both and says so", "[exp
           Approx(0.5 * (c.seed_best[0].loss.front() + c.seed_best[1].loss.front())));
   }
 }
+
+TEST_CASE("judge_claims: the paper's units multiply a mean-over-p run's distances by p",
+          "[experiments]") {
+  const auto figure = experiments::make_figure(
+      "adam", false, {experiments::LossScale::mean_over_p, optim::Preset::tensorflow});
+  auto r = synthetic(figure, [](const std::string&, const experiments::CurveSettings& s) {
+    return 0.01 / double(s.depth);
+  });
+  const auto own = experiments::judge_claims(r);
+  const auto paper = experiments::judge_claims(r, true);
+  REQUIRE(own.size() == 1);
+  REQUIRE(paper.size() == 1);
+  CHECK(own[0].holds);
+  CHECK(paper[0].holds);
+  CHECK(own[0].holds_in == 1);
+  CHECK(own[0].seeds == 1);
+  // l4: the paper's loss is 4 times this run's.
+  CHECK(own[0].numbers == "depth 1 0.01, depth 2 0.005, depth 3 0.00333");
+  CHECK(paper[0].numbers == "depth 1 0.04, depth 2 0.02, depth 3 0.0133");
+  // In the paper's own scale the two agree.
+  const auto mean = synthetic(experiments::make_figure("adam", false),
+                              [](const std::string&, const experiments::CurveSettings& s) {
+                                return 0.01 / double(s.depth);
+                              });
+  CHECK(experiments::judge_claims(mean, true)[0].numbers ==
+        experiments::judge_claims(mean)[0].numbers);
+}
