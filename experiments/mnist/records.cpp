@@ -80,7 +80,9 @@ void write_mnist_run(const std::string& out, const MnistConfig& c, const MnistRe
   Json json;
   json["version"] = OVERPARAM_VERSION;
   json["command"] = "mnist";
-  json["run"] = mnist_result_json(c, r, mnist_dir, threads);
+  // The same layout as linear's run.json: "settings", then the results, at the top level.
+  const Json result = mnist_result_json(c, r, mnist_dir, threads);
+  for (const auto& [key, value] : result.items()) json[key] = value;
   write_json(out + "/run.json", json);
   if (plot) {
     PlotOptions o;

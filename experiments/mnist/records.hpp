@@ -15,7 +15,8 @@ Csv batch_loss_csv(const MnistResult& r);
 Csv eval_csv(const MnistResult& r);
 // The batch loss against the step.
 Series loss_series(const std::string& label, const MnistResult& r);
-// The settings and results of one run (run.json's "run", and each variant of mnist.json).
+// The settings and results of one run ("settings" and the results, as run.json has them beside
+// "version" and "command"; each run of mnist.json).
 Json mnist_result_json(const MnistConfig& c, const MnistResult& r, const std::string& mnist_dir,
                        int threads);
 // Writes batch_loss.csv, eval.csv, run.json (and batch_loss.png when `plot`) into `out`.

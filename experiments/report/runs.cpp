@@ -88,7 +88,7 @@ std::vector<RunCurve> read_run_curves(const std::string& dir, CurveValue value) 
     } else if (command == "mnist") {
       if (value == CurveValue::distance)
         fail(dir, "an MNIST run has no distance from an optimum; plot its loss (--y loss)");
-      c.settings = flat_settings(run["run"]["settings"]);
+      c.settings = flat_settings(run["settings"]);
       c.series = read_series(root / "batch_loss.csv", "step", "batch_loss");
     } else {
       fail((root / "run.json").string(),

@@ -123,6 +123,11 @@ TEST_CASE("mnist: a 5-step run on a tiny IDX set writes every file", "[experimen
     CHECK_THAT(json, Catch::Contains("\"steps_done\": 5") &&
                          Catch::Contains(std::string("\"variant\": \"") + variant + "\"") &&
                          Catch::Contains("\"final_test_error_percent\""));
+    // linear's layout: version, command, settings, then the results, none nested under "run".
+    CHECK(json.find("\"version\"") < json.find("\"command\": \"mnist\""));
+    CHECK(json.find("\"command\"") < json.find("\"settings\": {"));
+    CHECK(json.find("\"settings\"") < json.find("\"steps_done\""));
+    CHECK(json.find("\"run\"") == std::string::npos);
     CHECK_THAT(r.out, Catch::Contains("test error"));
   }
 }
