@@ -76,14 +76,25 @@ bool panel_commands(std::ostringstream& gp, const Panel& panel) {
   std::string plot = "plot ";
   for (const Series& s : panel.series) {
     std::string block;
+    std::size_t points = 0;
     for (std::size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
       // Log scales cannot show zeros or negatives; such points are left out of the picture.
       if (!std::isfinite(s.x[i]) || !std::isfinite(s.y[i])) continue;
       if ((o.log_y && s.y[i] <= 0) || (o.log_x && s.x[i] <= 0)) continue;
       block += number(s.x[i]) + " " + number(s.y[i]) + "\n";
+      ++points;
     }
     if (block.empty()) continue;
-    plot += std::string(blocks.empty() ? "" : ", ") + "'-' with lines linewidth 2 title " +
+    // Curves that coincide (the emulation figure's, by design) stay apart: each its own dash
+    // pattern and open marker, about ten along it, the earlier curves' markers larger so that
+    // the later ones sit inside them.
+    static constexpr int open_markers[] = {6, 4, 8, 12, 1, 2, 3, 10};
+    static constexpr const char* sizes[] = {"2.2", "1.8", "1.4", "1.1", "0.9", "0.7"};
+    const std::size_t k = blocks.size();
+    plot += std::string(blocks.empty() ? "" : ", ") + "'-' with linespoints linewidth 2 dashtype " +
+            std::to_string(1 + k % 5) + " pointtype " + std::to_string(open_markers[k % 8]) +
+            " pointsize " + sizes[k % 6] + " pointinterval " +
+            std::to_string(std::max<std::size_t>(1, points / 10)) + " title " +
             gnuplot_quote(s.label);
     blocks.push_back(block + "e\n");
   }
@@ -94,6 +105,7 @@ bool panel_commands(std::ostringstream& gp, const Panel& panel) {
   gp << "set grid\nset key top right noenhanced\n";
   gp << (o.log_y ? "set logscale y\nset format y '10^{%L}'\n" : "unset logscale y\nset format y\n");
   gp << (o.log_x ? "set logscale x\n" : "unset logscale x\n");
+  gp << "set autoscale xfix\n";  // the x axis ends where the data do
   // Diverged curves would stretch the axis to 1e12 and flatten the rest: cap the range at ten
   // times the highest starting value; a diverging curve leaves through the top.
   double top = 0;

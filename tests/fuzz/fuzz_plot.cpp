@@ -181,7 +181,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       "set multiplot layout 1,[0-9]+( title Q noenhanced)?|set (title|xlabel|ylabel) Q "
       "noenhanced|set title Q|set grid|set key top right noenhanced|(un)?set logscale [xy]|"
       "set format y( Q)?|set yrange \\[\\*:\\*\\]|set yrange \\[:[-+.0-9e]+\\]|"
-      "plot Q with lines linewidth 2 title Q(, Q with lines linewidth 2 title Q)*|"
+      "set autoscale xfix|"
+      "plot Q with linespoints linewidth 2 dashtype [1-5] pointtype [0-9]+ pointsize [.0-9]+ "
+      "pointinterval [0-9]+ title Q(, Q with linespoints linewidth 2 dashtype [1-5] pointtype "
+      "[0-9]+ pointsize [.0-9]+ pointinterval [0-9]+ title Q)*|"
       "plot 1/0 notitle|unset multiplot|unset output");
   check(!script.empty() && script.back() == '\n', "the script ends with a newline");
   std::vector<std::string> user, fixed_wrong;
