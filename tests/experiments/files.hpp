@@ -22,3 +22,10 @@ inline std::string read(const std::string& path) {
   ss << in.rdbuf();
   return ss.str();
 }
+
+// How many times `what` occurs in `text` (overlapping occurrences counted).
+inline std::size_t count(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}

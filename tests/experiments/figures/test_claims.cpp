@@ -8,6 +8,7 @@
 #include "experiments/figures/catalogue.hpp"
 #include "experiments/figures/claims.hpp"
 #include "experiments/figures/run.hpp"
+#include "experiments/files.hpp"
 
 using experiments::CurveResult;
 using experiments::FigureResult;
@@ -45,12 +46,6 @@ FigureResult synthetic(const experiments::Figure& figure, Distance distance) {
     }
   }
   return r;
-}
-
-std::size_t count(const std::string& text, const std::string& what) {
-  std::size_t n = 0;
-  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-  return n;
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "experiments/figures/sensitivity.hpp"
+#include "experiments/files.hpp"
 
 namespace fs = std::filesystem;
 using experiments::SensitivityResult;
@@ -29,12 +30,6 @@ SensitivityResult synthetic_study() {
   }
   r.rows = {a, b, c};
   return r;
-}
-
-std::size_t count(const std::string& text, const std::string& what) {
-  std::size_t n = 0;
-  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-  return n;
 }
 
 }  // namespace
@@ -103,8 +98,7 @@ TEST_CASE("figure sensitivity: a short study writes its table, CSV and every col
   REQUIRE(r.rows.size() == 7);
   for (const auto& row : r.rows)
     for (const auto& cell : row.cells) CHECK(!cell.claim.empty());
-  const fs::path out = fs::temp_directory_path() / "overparam-test-sensitivity";
-  fs::remove_all(out);
+  const fs::path out = temp_dir("sensitivity");
   experiments::write_sensitivity(r, out.string());
   std::ifstream csv(out / "sensitivity.csv");
   std::string header, line;
@@ -115,9 +109,7 @@ TEST_CASE("figure sensitivity: a short study writes its table, CSV and every col
   CHECK(n == 7 * r.columns.size());
   CHECK(fs::exists(out / "whitened" / "init" / "init.json"));
   CHECK(fs::exists(out / "loss-p" / "depth" / "depth.json"));
-  std::ifstream md(out / "sensitivity.md");
-  std::stringstream text;
-  text << md.rdbuf();
-  CHECK(text.str().find("Every run has 20 iterations") != std::string::npos);
+  CHECK(read((out / "sensitivity.md").string()).find("Every run has 20 iterations") !=
+        std::string::npos);
   fs::remove_all(out);
 }
