@@ -19,6 +19,7 @@ required=(
   zlib1g-dev                              # reading .gz data files
   libbenchmark-dev                        # bench/ micro-benchmarks
   nlohmann-json3-dev                      # run records (run.json, figure JSON)
+  libopenmpi-dev openmpi-bin              # sweeps and figures on MPI ranks (docs/CLUSTER.md)
 )
 optional=(graphviz)
 bench=(python3-torch time)

@@ -13,6 +13,8 @@ const std::vector<Command>& commands() {
       {"mnist", "train the MNIST tutorial convnet, or its overparameterized variant", run_mnist},
       {"mnist-figure", "the paper's last figure: both MNIST convnets on one plot (--quick)",
        run_mnist_figure},
+      {"sweep", "train every combination of flags' values, from K seeds, locally or on MPI ranks",
+       run_sweep},
       {"plot", "the curves of several runs (linear, mnist, figure folders) on one plot", run_plot},
       {"tape", "record a small example on the tape and write its graph (Graphviz DOT / PNG)",
        run_tape},

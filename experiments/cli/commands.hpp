@@ -29,5 +29,6 @@ int run_mnist_figure(int argc, char** argv);
 int run_tape(int argc, char** argv);
 int run_theory(int argc, char** argv);
 int run_plot(int argc, char** argv);
+int run_sweep(int argc, char** argv);
 
 }  // namespace experiments

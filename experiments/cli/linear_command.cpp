@@ -26,31 +26,8 @@ namespace experiments {
 
 namespace {
 
-Json settings_json(const LinearFlags& f, const LinearConfig& c, const Problem& problem) {
-  Json s;
-  s["data"] = f.data;
-  s["gas"] = f.gas;
-  s["normalize"] = f.normalize;
-  s["whiten"] = f.whiten;
-  s["p"] = f.p;
-  s["loss_scale"] = loss_scale_name(problem.loss_scale);
-  s["depth"] = c.depth;
-  s["width"] = c.width;
-  s["optimizer"] = optim::optimizer_name(c.optimizer);
-  s["lr"] = f.lr;
-  s["lr_grid"] = c.rates;
-  s["optimizer_defaults"] = optim::preset_name(c.hyper.preset);
-  Json hyper = Json::object();
-  for (const optim::HyperparameterValue& v : optim::hyperparameter_values(c.optimizer, c.hyper))
-    hyper[v.name] = v.value;
-  s["hyperparameters"] = hyper;
-  s["weight_decay"] = c.hyper.weight_decay;
-  s["iterations"] = c.iterations;
-  s["log_every"] = c.log_every ? c.log_every : default_log_every(c.iterations);
-  s["init"] = nn::init_name(c.init);
-  s["init_std"] = c.init_std;
-  s["seed"] = c.seed;
-  s["dtype"] = dtype_name(c.dtype);
+Json settings_json(const LinearFlags& f, const LinearConfig& c, const ProblemSpec& spec) {
+  Json s = linear_settings_json(spec, c);
   s["threads"] = f.threads;
   s["load_init"] = f.load_init;
   return s;
@@ -101,6 +78,7 @@ int run_linear(int argc, char** argv) {
     return 2;
   }
   const Problem problem = make_problem(std::move(ds), f.p, normalization, loss_scale, f.whiten);
+  const ProblemSpec spec{f.data, f.gas, normalization, f.whiten, f.p, loss_scale};
   if (!f.load_init.empty())
     c.initial_layers =
         load_layers(f.load_init, c.depth, problem.x.cols(), c.width, problem.y.cols());
@@ -125,8 +103,6 @@ int run_linear(int argc, char** argv) {
   const std::vector<double>& rates = c.rates;
   std::vector<LinearResult> results = train_linear(problem, c);
   if (!f.save_init.empty()) save_layers(f.save_init, results[0].initial_layers);
-  std::vector<Series> curves;
-  Json grid = Json::array();
   for (std::size_t i = 0; i < rates.size(); ++i) {
     const LinearResult& r = results[i];
     std::printf("lr %-10s final loss %.10e  distance %.4e  %s\n", show(rates[i]).c_str(),
@@ -135,67 +111,13 @@ int run_linear(int argc, char** argv) {
                 : r.interrupted
                     ? ("interrupted at iteration " + std::to_string(r.iterations_done)).c_str()
                     : "");
-    const std::string csv_name =
-        // Named by the rate's place in the grid, never by the rate as printed: two rates that
-        // print alike (1e-3 and 1.000001e-3) get two files. run.json's grid maps each to its lr.
-        rates.size() == 1 ? "losses.csv" : "losses_grid" + std::to_string(i) + ".csv";
-    losses_csv(r, problem.l_star).write(out + "/" + csv_name);
-    curves.push_back(distance_series("lr " + show(rates[i]) + (r.diverged ? " (diverged)" : ""), r,
-                                     problem.l_star));
-    Json entry;
-    entry["lr"] = rates[i];
-    entry["final_loss"] = r.final_loss;
-    entry["distance"] = r.final_loss - problem.l_star;
-    entry["diverged"] = r.diverged;
-    entry["diverged_at"] = r.diverged ? (long long)r.diverged_at : -1LL;
-    entry["interrupted"] = r.interrupted;
-    entry["csv"] = csv_name;
-    entry["wall_seconds"] = r.wall_seconds;
-    grid.push_back(entry);
   }
-
   const std::size_t best = best_run(results);
   const bool all_diverged = best == rates.size();
   const LinearResult& chosen = results[all_diverged ? 0 : best];
-  if (rates.size() > 1 && !all_diverged) {
-    losses_csv(chosen, problem.l_star).write(out + "/losses.csv");
-    std::printf("best lr: %s\n", show(rates[best]).c_str());
-  }
-  const auto& final_layers = chosen.final_layers;
+  if (rates.size() > 1 && !all_diverged) std::printf("best lr: %s\n", show(rates[best]).c_str());
   const bool e2e = c.optimizer == optim::OptimizerKind::e2e;
-  if (e2e) {
-    data::write_npy(out + "/W.npy",
-                    std::vector<double>(final_layers[0].begin(), final_layers[0].end()),
-                    {final_layers[0].rows(), final_layers[0].cols()});
-  } else {
-    save_layers(out, final_layers);
-  }
-
-  Json run;
-  run["version"] = OVERPARAM_VERSION;
-  run["command"] = "linear";
-  run["settings"] = settings_json(f, c, problem);
-  run["rows"] = problem.x.rows();
-  run["features"] = problem.x.cols();
-  run["l_star"] = problem.l_star;
-  run["final_loss"] = chosen.final_loss;
-  run["final_distance"] = chosen.final_loss - problem.l_star;
-  run["diverged"] = chosen.diverged;
-  run["diverged_at"] = chosen.diverged ? (long long)chosen.diverged_at : -1LL;
-  run["interrupted"] = interrupted() != 0;
-  run["iterations"] = chosen.iterations_done;
-  run["best_lr"] = all_diverged ? std::numeric_limits<double>::quiet_NaN() : rates[best];
-  run["wall_seconds"] = chosen.wall_seconds;
-  run["grid"] = grid;
-  write_json(out + "/run.json", run);
-
-  if (plot) {
-    PlotOptions o;
-    o.title = "l_" + std::to_string(f.p) + " regression, depth " + std::to_string(c.depth) + ", " +
-              optim::optimizer_name(c.optimizer);
-    o.ylabel = "L - L* (distance from optimum)";
-    plot_png(out + "/loss.png", curves, o);
-  }
+  write_linear_run(out, settings_json(f, c, spec), problem, c, results, plot);
   std::printf("wrote %s/ (losses.csv, run.json, %s%s)\n", out.c_str(), e2e ? "W.npy" : "W1.npy ...",
               plot ? ", loss.png" : "");
   if (interrupted()) {

@@ -1,5 +1,6 @@
 // overparam: the command-line laboratory. `overparam --help` lists the commands;
 // `overparam COMMAND --help` lists a command's flags with their defaults.
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <iostream>
@@ -8,6 +9,8 @@
 
 #include "experiments/cli/commands.hpp"
 #include "experiments/report/interrupt.hpp"
+#include "experiments/runner/mpi.hpp"
+#include "experiments/runner/runner.hpp"
 
 namespace {
 void print_usage(std::ostream& os) {
@@ -22,7 +25,34 @@ void print_usage(std::ostream& os) {
 }
 }  // namespace
 
+// Rank 0 runs the command; when it ends, however it ends, the other ranks stop serving jobs.
+struct Ranks {
+  ~Ranks() {
+    experiments::stop_workers();
+    experiments::mpi::finish();
+  }
+};
+
 int main(int argc, char** argv) {
+  namespace mpi = experiments::mpi;
+  std::string why;
+  if (!mpi::start(argc, argv, why)) {
+    const char* rank = std::getenv("OMPI_COMM_WORLD_RANK");
+    if (rank == nullptr || std::string(rank) == "0") std::cerr << "overparam: " << why << "\n";
+    return 2;
+  }
+  if (mpi::active() && mpi::rank() != 0) {
+    experiments::install_interrupt_handlers();
+    int code = 1;
+    try {
+      code = experiments::serve_jobs();
+    } catch (const std::exception& e) {
+      std::cerr << "overparam (rank " << mpi::rank() << "): error: " << e.what() << "\n";
+    }
+    mpi::finish();
+    return code;
+  }
+  const Ranks ranks;
   if (argc < 2) {
     print_usage(std::cerr);
     return 2;

@@ -6,21 +6,19 @@
 #include <exception>
 #include <limits>
 #include <memory>
-#include <mutex>
 #include <stdexcept>
 
-#include "autodiff/blas.hpp"
 #include "experiments/report/interrupt.hpp"
 #include "experiments/report/progress.hpp"
+#include "experiments/runner/runner.hpp"
 
 namespace experiments {
 
 namespace {
 
-// One curve of a figure from one seed: all its learning rates, trained together.
+// Where a job of the figure belongs: its panel, curve and seed.
 struct Task {
   std::size_t panel, curve, seed;
-  std::vector<LinearResult> results;
 };
 
 constexpr double infinity = std::numeric_limits<double>::infinity();
@@ -159,7 +157,7 @@ std::size_t planned_iterations(const Figure& figure) {
   return total;
 }
 
-FigureResult run_figure(const Figure& figure, const FigureData& data, int jobs, bool progress,
+FigureResult run_figure(const Figure& figure, const FigureData& data, int jobs_count, bool progress,
                         SharedProgress* shared) {
   const auto start = std::chrono::steady_clock::now();
   FigureResult result;
@@ -170,58 +168,40 @@ FigureResult run_figure(const Figure& figure, const FigureData& data, int jobs, 
   const std::vector<Problem>& problems = data.problems;
   for (const Problem& problem : problems) result.l_star.push_back(problem.l_star);
 
+  // One job per curve and seed, each with the curve's whole rate grid.
+  std::vector<LinearJob> jobs;
   std::vector<Task> tasks;
-  for (std::size_t p = 0; p < figure.panels.size(); ++p)
+  for (std::size_t p = 0; p < figure.panels.size(); ++p) {
+    const ProblemSpec spec{data.path,          1,
+                           data.normalization, data.whitened,
+                           figure.panels[p].p, figure.conventions.loss_scale};
+    remember_problem(spec, problems[p]);
     for (std::size_t c = 0; c < figure.panels[p].curves.size(); ++c) {
       for (std::size_t s = 0; s < std::max<std::size_t>(1, figure.seeds); ++s) {
-        tasks.push_back({p, c, s, {}});
+        LinearJob job{spec, figure.panels[p].curves[c].config};
+        job.config.seed = s;
+        job.config.on_iterations = nullptr;
+        jobs.push_back(std::move(job));
+        tasks.push_back({p, c, s});
         result.runs += figure.panels[p].curves[c].config.rates.size();
       }
     }
-  // Longest first (deeper networks and bigger grids), so the parallel jobs end together.
-  auto config = [&](const Task& t) -> const LinearConfig& {
-    return figure.panels[t.panel].curves[t.curve].config;
-  };
-  std::stable_sort(tasks.begin(), tasks.end(), [&](const Task& a, const Task& b) {
-    const auto cost = [&](const Task& t) {
-      const LinearConfig& c = config(t);
-      return double(c.rates.size()) * double(c.depth * c.width + 4);
-    };
-    return cost(a) > cost(b);
-  });
-
-  // `jobs` curves at once, each on one thread (ad::blas::parallel_for keeps the BLAS calls of a
-  // job on its own thread).
-  ad::blas::set_num_threads(std::max(1, jobs), ad::blas::Threading::own);
-  std::mutex mutex;
-  std::exception_ptr failure;
+  }
   // Iterations done over iterations planned, across every run of the figure (or of reproduce).
   std::unique_ptr<SharedProgress> own;
   if (shared == nullptr) {
     own = std::make_unique<SharedProgress>(figure.name, planned_iterations(figure), progress);
     shared = own.get();
   }
-  ad::blas::parallel_for(tasks.size(), [&](std::size_t i, std::size_t) {
-    LinearConfig seeded = config(tasks[i]);
-    seeded.seed = tasks[i].seed;
-    std::size_t counted = 0;
-    seeded.on_iterations = [&](std::size_t n) {
-      counted += n;
-      shared->add(n);
-    };
-    try {
-      tasks[i].results = train_linear(problems[tasks[i].panel], seeded);
-    } catch (...) {
-      std::lock_guard lock(mutex);
-      failure = std::current_exception();
-    }
-    // Runs that diverged stopped early: their remaining iterations are done too.
-    const std::size_t planned = seeded.rates.size() * seeded.iterations;
-    if (counted < planned && interrupted() == 0) shared->add(planned - counted);
-  });
+  RunnerOptions options;
+  options.jobs = std::max(1, jobs_count);
+  options.progress = shared;
+  std::vector<JobOutcome> outcomes = run_jobs(jobs, options);
   if (own) own->finish();
-  ad::blas::set_num_threads(1);
-  if (failure) std::rethrow_exception(failure);
+  for (const JobOutcome& o : outcomes) {
+    if (o.status == JobStatus::failed) throw std::runtime_error(o.error);
+    if (o.status == JobStatus::missing) throw Interrupted{};  // never started: nothing to draw
+  }
 
   // Back in the figure's order; the best rate of each curve.
   for (std::size_t p = 0; p < figure.panels.size(); ++p)
@@ -229,10 +209,10 @@ FigureResult run_figure(const Figure& figure, const FigureData& data, int jobs, 
       const FigureCurve& fc = figure.panels[p].curves[c];
       std::vector<std::vector<LinearResult>> by_seed;
       for (std::size_t s = 0; s < std::max<std::size_t>(1, figure.seeds); ++s) {
-        auto task = std::find_if(tasks.begin(), tasks.end(), [&](const Task& t) {
+        const auto task = std::find_if(tasks.begin(), tasks.end(), [&](const Task& t) {
           return t.panel == p && t.curve == c && t.seed == s;
         });
-        by_seed.push_back(std::move(task->results));
+        by_seed.push_back(std::move(outcomes[std::size_t(task - tasks.begin())].results));
       }
       CurveResult cr = combine_runs(std::move(by_seed), fc.config.rates);
       cr.panel = figure.panels[p].name;

@@ -1,7 +1,8 @@
 // Running a figure: every curve trained at each of its rates, the best rate of each chosen.
 //
-// The curves are independent jobs, run `jobs` at a time (each on one thread, its rates trained
-// together by train_linear); the results come back in the figure's order whoever ran them.
+// The curves are independent jobs for the runner (runner/runner.hpp): `jobs` at a time on
+// this machine's threads, or on every MPI rank, each on one thread with its rates trained
+// together by train_linear; the results come back in the figure's order whoever ran them.
 // With K seeds (Figure::seeds) each curve is K jobs, one per initialization seed 0 ... K-1; its
 // rate is chosen once, by the paper's rule applied to the median over seeds of the final loss
 // (a diverged run counts as infinitely far), and its curve is the median over seeds of the

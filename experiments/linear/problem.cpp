@@ -105,4 +105,8 @@ Problem load_problem(const std::string& path, int gas_class, data::Normalization
                       loss_scale, whiten);
 }
 
+Problem load_problem(const ProblemSpec& s) {
+  return load_problem(s.data, s.gas, s.normalization, s.p, s.loss_scale, s.whiten);
+}
+
 }  // namespace experiments

@@ -66,4 +66,17 @@ Problem make_problem(data::Dataset ds, int p, data::Normalization normalization,
 Problem load_problem(const std::string& path, int gas_class, data::Normalization normalization,
                      int p, LossScale loss_scale, bool whiten = false);
 
+// What builds a problem, as a value a job carries to another process: load_problem(spec) there
+// gives the same problem bit for bit.
+struct ProblemSpec {
+  std::string data;  // a file or folder of the gas data
+  int gas = 1;
+  data::Normalization normalization = data::Normalization::zscore;
+  bool whiten = false;
+  int p = 2;
+  LossScale loss_scale = LossScale::mean;
+  bool operator==(const ProblemSpec&) const = default;
+};
+Problem load_problem(const ProblemSpec& spec);
+
 }  // namespace experiments

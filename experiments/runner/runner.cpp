@@ -1,0 +1,297 @@
+#include "experiments/runner/runner.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstring>
+#include <deque>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <utility>
+
+#include "autodiff/blas.hpp"
+#include "experiments/report/files.hpp"
+#include "experiments/report/interrupt.hpp"
+#include "experiments/runner/folders.hpp"
+#include "experiments/runner/mpi.hpp"
+
+namespace experiments {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::mutex cache_mutex;
+std::vector<std::pair<ProblemSpec, std::unique_ptr<Problem>>> problems;
+
+// Trains `job` on this thread. on_iterations is told every iteration taken, and at the end the
+// ones that rates stopped by divergence (or a failure) will never take, so that a progress
+// line reaches its total.
+JobOutcome train_job(const LinearJob& job, const std::function<void(std::size_t)>& on_iterations) {
+  JobOutcome o;
+  o.rank = mpi::rank();
+  const auto start = Clock::now();
+  std::size_t counted = 0;
+  try {
+    const Problem& problem = cached_problem(job.problem);
+    LinearConfig c = job.config;
+    c.progress = false;
+    c.explain = 0;
+    c.print_explain = false;
+    c.on_iterations = [&](std::size_t n) {
+      counted += n;
+      if (on_iterations) on_iterations(n);
+    };
+    o.results = train_linear(problem, c);
+    bool stopped = interrupted() != 0;
+    for (const LinearResult& r : o.results) stopped = stopped || r.interrupted;
+    o.status = stopped ? JobStatus::interrupted : JobStatus::done;
+  } catch (const std::exception& e) {
+    o.status = JobStatus::failed;
+    o.error = e.what();
+  }
+  o.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  const std::size_t planned = job_iterations(job);
+  if (o.status != JobStatus::interrupted && counted < planned && on_iterations)
+    on_iterations(planned - counted);
+  return o;
+}
+
+// A finished job's folder, when the run keeps them.
+void keep(const LinearJob& job, const JobOutcome& o, const std::string& folder, bool plot) {
+  if (folder.empty() || o.status != JobStatus::done) return;
+  write_job_folder(folder, job, o, cached_problem(job.problem), plot);
+}
+
+std::vector<std::uint8_t> count_bytes(std::uint64_t n) {
+  std::vector<std::uint8_t> bytes(sizeof n);
+  std::memcpy(bytes.data(), &n, sizeof n);
+  return bytes;
+}
+
+std::uint64_t bytes_count(const std::vector<std::uint8_t>& bytes) {
+  std::uint64_t n = 0;
+  if (bytes.size() >= sizeof n) std::memcpy(&n, bytes.data(), sizeof n);
+  return n;
+}
+
+void add_progress(SharedProgress* progress, std::size_t n) {
+  if (progress != nullptr && n > 0) progress->add(n);
+}
+
+// The jobs of `order` on this process's threads.
+void run_here(const std::vector<LinearJob>& jobs, const std::vector<std::size_t>& order,
+              const RunnerOptions& options, std::vector<JobOutcome>& out) {
+  // One job a thread, each thread's products on that thread (autodiff/blas.hpp).
+  ad::blas::set_num_threads(std::max(1, options.jobs), ad::blas::Threading::own);
+  std::mutex mutex;
+  try {
+    ad::blas::parallel_for(order.size(), [&](std::size_t k, std::size_t) {
+      // After a signal a job returns at once, marked interrupted (train_linear checks it).
+      const std::size_t i = order[k];
+      JobOutcome o = train_job(jobs[i], [&](std::size_t n) { add_progress(options.progress, n); });
+      keep(jobs[i], o, options.folder, options.plot);
+      std::lock_guard lock(mutex);
+      out[i] = std::move(o);
+      if (options.on_outcome) options.on_outcome(i, out[i]);
+    });
+  } catch (...) {
+    ad::blas::set_num_threads(1);
+    throw;
+  }
+  ad::blas::set_num_threads(1);
+}
+
+// Rank 0 under MPI: hands out the jobs of `order`, trains its share on a thread of its own,
+// gathers every outcome.
+void run_on_ranks(const std::vector<LinearJob>& jobs, const std::vector<std::size_t>& order,
+                  const RunnerOptions& options, std::vector<JobOutcome>& out) {
+  ad::blas::set_num_threads(1);
+  std::mutex mutex;  // guards queue and local_results
+  std::deque<std::size_t> queue(order.begin(), order.end());
+  std::vector<std::pair<std::size_t, JobOutcome>> local_results;
+  std::exception_ptr local_failure;
+  std::atomic<bool> local_done{false};
+  auto next = [&](std::size_t& i) {
+    std::lock_guard lock(mutex);
+    if (queue.empty() || interrupted() != 0) return false;
+    i = queue.front();
+    queue.pop_front();
+    return true;
+  };
+  std::thread local([&] {
+    try {
+      for (std::size_t i; next(i);) {
+        JobOutcome o =
+            train_job(jobs[i], [&](std::size_t n) { add_progress(options.progress, n); });
+        keep(jobs[i], o, options.folder, options.plot);
+        std::lock_guard lock(mutex);
+        local_results.emplace_back(i, std::move(o));
+      }
+    } catch (...) {
+      local_failure = std::current_exception();
+    }
+    local_done = true;
+  });
+
+  std::vector<long long> busy(std::size_t(mpi::size()), -1);  // the job each rank trains
+  auto assign = [&](int r) {
+    std::size_t i;
+    if (!next(i)) return;
+    Json message{{"index", i},
+                 {"job", job_json(jobs[i])},
+                 {"folder", options.folder},
+                 {"plot", options.plot}};
+    mpi::send(r, mpi::Tag::job, Json::to_cbor(message));
+    busy[std::size_t(r)] = (long long)i;
+  };
+  auto done = [&](std::size_t i, JobOutcome o) {
+    out[i] = std::move(o);
+    if (options.on_outcome) options.on_outcome(i, out[i]);
+  };
+  for (int r = 1; r < mpi::size(); ++r) assign(r);
+  while (true) {
+    {
+      std::vector<std::pair<std::size_t, JobOutcome>> finished;
+      {
+        std::lock_guard lock(mutex);
+        finished.swap(local_results);
+      }
+      for (auto& [i, o] : finished) done(i, std::move(o));
+    }
+    bool heard = false;
+    int from = 0, tag = 0;
+    while (mpi::poll(from, tag)) {
+      heard = true;
+      const std::vector<std::uint8_t> bytes = mpi::receive(from, tag);
+      if (tag == mpi::Tag::progress) {
+        add_progress(options.progress, bytes_count(bytes));
+      } else if (tag == mpi::Tag::result) {
+        const std::size_t i = bytes_count(bytes);
+        done(i, decode_outcome({bytes.begin() + 8, bytes.end()}));
+        busy[std::size_t(from)] = -1;
+        assign(from);
+      }
+    }
+    const bool ranks_busy =
+        std::any_of(busy.begin(), busy.end(), [](long long i) { return i >= 0; });
+    if (!ranks_busy && local_done) {
+      std::lock_guard lock(mutex);
+      if (local_results.empty()) break;
+    }
+    if (!heard) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  local.join();
+  if (local_failure) std::rethrow_exception(local_failure);
+}
+
+}  // namespace
+
+const Problem& cached_problem(const ProblemSpec& spec) {
+  std::lock_guard lock(cache_mutex);
+  for (const auto& [s, p] : problems)
+    if (s == spec) return *p;
+  problems.emplace_back(spec, std::make_unique<Problem>(load_problem(spec)));
+  return *problems.back().second;
+}
+
+void remember_problem(const ProblemSpec& spec, const Problem& problem) {
+  std::lock_guard lock(cache_mutex);
+  for (const auto& [s, p] : problems)
+    if (s == spec) return;
+  problems.emplace_back(spec, std::make_unique<Problem>(problem));
+}
+
+std::vector<JobOutcome> run_jobs(const std::vector<LinearJob>& jobs, const RunnerOptions& options) {
+  std::vector<JobOutcome> out(jobs.size());
+  std::vector<std::size_t> order;
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    if (options.resume && !options.folder.empty()) {
+      if (std::optional<JobOutcome> kept = read_job_folder(options.folder, jobs[i])) {
+        out[i] = std::move(*kept);
+        add_progress(options.progress, job_iterations(jobs[i]));
+        if (options.on_outcome) options.on_outcome(i, out[i]);
+        continue;
+      }
+    }
+    order.push_back(i);
+  }
+  // Longest first, so the threads and ranks end together.
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return job_cost(jobs[a]) > job_cost(jobs[b]);
+  });
+  if (order.empty()) return out;
+  if (!options.folder.empty()) make_output_dir(options.folder);
+  // Every problem built before any job starts: bad data is one error, not one per job.
+  for (std::size_t i : order) cached_problem(jobs[i].problem);
+  if (mpi::active())
+    run_on_ranks(jobs, order, options, out);
+  else
+    run_here(jobs, order, options, out);
+  return out;
+}
+
+int serve_jobs() {
+  ad::blas::set_num_threads(1);
+  while (true) {
+    int from = 0, tag = 0;
+    if (!mpi::poll(from, tag)) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      continue;
+    }
+    const std::vector<std::uint8_t> bytes = mpi::receive(from, tag);
+    if (tag == mpi::Tag::stop) return 0;
+    if (tag != mpi::Tag::job) continue;
+    const Json message = Json::from_cbor(bytes);
+    const std::size_t index = message.at("index").get<std::size_t>();
+    const LinearJob job = job_from_json(message.at("job"));
+    const std::string folder = message.at("folder").get<std::string>();
+    const bool plot = message.at("plot").get<bool>();
+
+    // The training on a thread of its own; this one (the only one that calls MPI) reports its
+    // iterations to rank 0 twice a second.
+    std::atomic<std::size_t> count{0};
+    std::atomic<bool> finished{false};
+    JobOutcome outcome;
+    std::exception_ptr failure;
+    std::thread worker([&] {
+      try {
+        outcome = train_job(job, [&](std::size_t n) { count += n; });
+        keep(job, outcome, folder, plot);
+      } catch (...) {
+        failure = std::current_exception();
+      }
+      finished = true;
+    });
+    std::size_t sent = 0;
+    auto last = Clock::now();
+    auto report = [&] {
+      const std::size_t c = count.load();
+      if (c > sent) mpi::send(0, mpi::Tag::progress, count_bytes(c - sent));
+      sent = c;
+      last = Clock::now();
+    };
+    while (!finished) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      if (Clock::now() - last > std::chrono::milliseconds(500)) report();
+    }
+    worker.join();
+    if (failure) std::rethrow_exception(failure);
+    report();
+    std::vector<std::uint8_t> reply = count_bytes(index);
+    const std::vector<std::uint8_t> body = encode_outcome(outcome);
+    reply.insert(reply.end(), body.begin(), body.end());
+    mpi::send(0, mpi::Tag::result, reply);
+  }
+}
+
+void stop_workers() {
+  static bool stopped = false;
+  if (!mpi::active() || mpi::rank() != 0 || stopped) return;
+  stopped = true;
+  for (int r = 1; r < mpi::size(); ++r) mpi::send(r, mpi::Tag::stop, {});
+}
+
+}  // namespace experiments
