@@ -17,7 +17,7 @@ namespace experiments {
 int run_reproduce(int argc, char** argv) {
   std::string out, report, figures_dir, data = default_gas_data(), mnist_dir = default_mnist_dir();
   FigureFlags settings;
-  bool quick = false, no_progress = false, no_sensitivity = false;
+  bool quick = false, no_progress = false, no_sensitivity = false, no_mnist = false;
   int jobs = default_jobs();
   po::options_description flags(
       "overparam reproduce: run every figure of the paper (the MNIST one when data/mnist holds\n"
@@ -39,8 +39,9 @@ int run_reproduce(int argc, char** argv) {
       "jobs", po::value(&jobs)->default_value(jobs), "runs at once (each single-threaded)")(
       "no-sensitivity", po::bool_switch(&no_sensitivity),
       "leave out the sensitivity study (every claim under each set of conventions, one seed; "
-      "overparam figure sensitivity runs it alone)")("no-progress", po::bool_switch(&no_progress),
-                                                     "no progress line");
+      "overparam figure sensitivity runs it alone)")("no-mnist", po::bool_switch(&no_mnist),
+                                                     "leave out the MNIST figure")(
+      "no-progress", po::bool_switch(&no_progress), "no progress line");
   add_figure_flags(flags, settings,
                    "initialization seeds per linear curve (default 3 at the paper's horizons, 1 "
                    "with --quick)");
@@ -96,6 +97,7 @@ int run_reproduce(int argc, char** argv) {
   s.jobs = jobs;
   s.progress = !no_progress;
   s.sensitivity = !no_sensitivity;
+  s.mnist = !no_mnist;
   const double seconds = reproduce(s);
   std::printf("wrote %s and %s/ in %.0f s\n", report.c_str(), figures_dir.c_str(), seconds);
   return 0;

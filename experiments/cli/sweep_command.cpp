@@ -119,6 +119,9 @@ std::vector<SweepAxis> check_axes(const SweepFlags& s, const po::options_descrip
       if (a.flag == flag) throw std::invalid_argument("--vary " + flag + " is given twice");
     if (vm.count(flag) && !vm[flag].defaulted())
       throw std::invalid_argument("--" + flag + " is both given and varied; drop one");
+    if (eq + 1 == spec.size())
+      throw std::invalid_argument("--vary " + flag + ": no values (an empty list); expected e.g. " +
+                                  flag + "=V1,V2");
     SweepAxis axis{flag, split(spec.substr(eq + 1), ',')};
     for (const std::string& v : axis.values)
       if (v.empty())
@@ -303,10 +306,8 @@ int run_sweep(int argc, char** argv) {
   running["status"] = "running";
   write_json(record_path, running);
 
-  say("sweep: %zu combinations x %zu seed(s) = %zu jobs, %s, into %s/\n", sweep.jobs.size() / s.seeds,
-      s.seeds, sweep.jobs.size(),
-      mpi::active() ? (std::to_string(mpi::size()) + " MPI ranks").c_str()
-                    : (std::to_string(s.jobs) + " at once").c_str(),
+  say("sweep: %zu combinations x %zu seed(s) = %zu jobs, %s, into %s/\n",
+      sweep.jobs.size() / s.seeds, s.seeds, sweep.jobs.size(), runner_description(s.jobs).c_str(),
       out.c_str());
   std::size_t planned = 0;
   for (const SweepJob& j : sweep.jobs) planned += job_iterations(j.job);

@@ -16,6 +16,7 @@
 #include "experiments/report/files.hpp"
 #include "experiments/report/format.hpp"
 #include "experiments/report/interrupt.hpp"
+#include "experiments/runner/runner.hpp"
 
 namespace experiments {
 
@@ -41,6 +42,10 @@ std::string publish_png(const std::string& png, const std::string& name,
 std::string mnist_section(const ReproduceSettings& s) {
   std::string body =
       "## The MNIST convnet, and its overparameterized variant (paper, Figure 5)\n\n";
+  if (!s.mnist) {
+    std::printf("[mnist] left out (--no-mnist)\n\n");
+    return body + "Not run: left out by `--no-mnist`.\n\n";
+  }
   try {
     data::find_mnist_files(s.mnist_dir);
   } catch (const data::DataError&) {
@@ -240,8 +245,8 @@ double reproduce(const ReproduceSettings& s) {
       "when MNIST has been fetched, TensorFlow's MNIST tutorial convnet.\n\n"
       "Written by `overparam reproduce" +
       std::string(s.quick ? " --quick" : "") + "` (version " + OVERPARAM_VERSION + ") in " +
-      std::to_string(std::lround(total)) + " s with " + std::to_string(s.jobs) +
-      " parallel runs. Every number below was measured by that command; the runs' CSV and JSON "
+      std::to_string(std::lround(total)) + " s with " + runner_description(s.jobs) +
+      ". Every number below was measured by that command; the runs' CSV and JSON "
       "files are in `" +
       s.out +
       "`.\n\n"

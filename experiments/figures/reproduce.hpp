@@ -26,6 +26,7 @@ struct ReproduceSettings {
   FigureOverrides overrides;  // every linear figure's (the emulation figure's horizon only)
   std::string mnist_dir;      // the MNIST figure runs when the four files are here, else is skipped
   bool sensitivity = true;    // the sensitivity study's section (figures/sensitivity.hpp), one seed
+  bool mnist = true;          // false: the MNIST figure is left out (--no-mnist)
   int jobs = 1;
   bool progress = true;
 };

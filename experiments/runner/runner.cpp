@@ -6,6 +6,7 @@
 #include <cstring>
 #include <deque>
 #include <exception>
+#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -223,7 +224,14 @@ std::vector<JobOutcome> run_jobs(const std::vector<LinearJob>& jobs, const Runne
     return job_cost(jobs[a]) > job_cost(jobs[b]);
   });
   if (order.empty()) return out;
-  if (!options.folder.empty()) make_output_dir(options.folder);
+  if (!options.folder.empty()) {
+    make_output_dir(options.folder);
+    // What a run killed while writing a folder left under its temporary name (the folder is
+    // this run's alone, claim_output_dir, and none of its jobs has started yet).
+    for (const auto& e : std::filesystem::directory_iterator(options.folder))
+      if (e.path().filename().string().rfind(".partial-", 0) == 0)
+        std::filesystem::remove_all(e.path());
+  }
   // Every problem built before any job starts: bad data is one error, not one per job.
   for (std::size_t i : order) cached_problem(jobs[i].problem);
   if (mpi::active())
@@ -285,6 +293,11 @@ int serve_jobs() {
     reply.insert(reply.end(), body.begin(), body.end());
     mpi::send(0, mpi::Tag::result, reply);
   }
+}
+
+std::string runner_description(int jobs) {
+  if (mpi::active()) return std::to_string(mpi::size()) + " MPI ranks";
+  return std::to_string(jobs) + (jobs == 1 ? " run at a time" : " parallel runs");
 }
 
 void stop_workers() {

@@ -41,6 +41,9 @@ std::vector<JobOutcome> run_jobs(const std::vector<LinearJob>& jobs, const Runne
 const Problem& cached_problem(const ProblemSpec& spec);
 void remember_problem(const ProblemSpec& spec, const Problem& problem);
 
+// Where the jobs run, for reports and logs: "2 parallel runs" or "32 MPI ranks".
+std::string runner_description(int jobs);
+
 // What every rank but 0 does under MPI: trains the jobs rank 0 sends until it says stop.
 // Returns the process's exit code.
 int serve_jobs();
