@@ -149,6 +149,24 @@ FigureData load_figure_data(const Figure& figure, const std::string& path,
   return data;
 }
 
+std::vector<LinearJob> figure_jobs(const Figure& figure, const FigureData& data) {
+  std::vector<LinearJob> jobs;
+  for (std::size_t p = 0; p < figure.panels.size(); ++p) {
+    const ProblemSpec spec{data.path,          1,
+                           data.normalization, data.whitened,
+                           figure.panels[p].p, figure.conventions.loss_scale};
+    if (p < data.problems.size()) remember_problem(spec, data.problems[p]);
+    for (const FigureCurve& curve : figure.panels[p].curves)
+      for (std::size_t s = 0; s < std::max<std::size_t>(1, figure.seeds); ++s) {
+        LinearJob job{spec, curve.config};
+        job.config.seed = s;
+        job.config.on_iterations = nullptr;
+        jobs.push_back(std::move(job));
+      }
+  }
+  return jobs;
+}
+
 std::size_t planned_iterations(const Figure& figure) {
   std::size_t total = 0;
   for (const auto& panel : figure.panels)
@@ -168,24 +186,14 @@ FigureResult run_figure(const Figure& figure, const FigureData& data, int jobs_c
   const std::vector<Problem>& problems = data.problems;
   for (const Problem& problem : problems) result.l_star.push_back(problem.l_star);
 
-  // One job per curve and seed, each with the curve's whole rate grid.
-  std::vector<LinearJob> jobs;
+  std::vector<LinearJob> jobs = figure_jobs(figure, data);
   std::vector<Task> tasks;
   for (std::size_t p = 0; p < figure.panels.size(); ++p) {
-    const ProblemSpec spec{data.path,          1,
-                           data.normalization, data.whitened,
-                           figure.panels[p].p, figure.conventions.loss_scale};
-    remember_problem(spec, problems[p]);
-    for (std::size_t c = 0; c < figure.panels[p].curves.size(); ++c) {
+    for (std::size_t c = 0; c < figure.panels[p].curves.size(); ++c)
       for (std::size_t s = 0; s < std::max<std::size_t>(1, figure.seeds); ++s) {
-        LinearJob job{spec, figure.panels[p].curves[c].config};
-        job.config.seed = s;
-        job.config.on_iterations = nullptr;
-        jobs.push_back(std::move(job));
         tasks.push_back({p, c, s});
         result.runs += figure.panels[p].curves[c].config.rates.size();
       }
-    }
   }
   // Iterations done over iterations planned, across every run of the figure (or of reproduce).
   std::unique_ptr<SharedProgress> own;

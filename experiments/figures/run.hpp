@@ -17,6 +17,7 @@
 #include "experiments/figures/catalogue.hpp"
 #include "experiments/linear/trainer.hpp"
 #include "experiments/report/progress.hpp"
+#include "experiments/runner/job.hpp"
 
 namespace experiments {
 
@@ -71,6 +72,11 @@ FigureData load_figure_data(const Figure& figure, const std::string& path,
 // with rates.size() runs (throws std::invalid_argument).
 CurveResult combine_runs(std::vector<std::vector<LinearResult>> runs,
                          const std::vector<double>& rates);
+
+// The runner's jobs of a figure: one per curve and seed (0 ... seeds - 1), panel by panel, curve
+// by curve, each with the curve's whole rate grid, on its panel's problem (remembered by the
+// runner, runner.hpp, so that it is not built again).
+std::vector<LinearJob> figure_jobs(const Figure& figure, const FigureData& data);
 
 // The iterations a figure's runs take when none diverges: seeds x rates x iterations, summed.
 std::size_t planned_iterations(const Figure& figure);

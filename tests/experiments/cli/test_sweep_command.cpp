@@ -89,7 +89,7 @@ TEST_CASE("sweep: its files, and a finished sweep's folder refused to a second o
   CHECK_THAT(other.err, Catch::Contains("holds another sweep"));
 }
 
-TEST_CASE("sweep: Ctrl-C keeps every finished job; --resume trains only the rest",
+TEST_CASE("sweep: Ctrl-C keeps every finished job, and --resume trains only the rest",
           "[experiments][reliability]") {
   const std::string dir = temp_dir("sweep-resume");
   const std::size_t iterations = 40000;
