@@ -26,12 +26,12 @@ common=(--width 10 --iterations "$iterations" --no-progress --no-plot)
 big=(sweep linear --vary depth=1,2,3 --vary lr=1e-3,5e-3,1e-2,2e-2 "${common[@]}")
 small=(sweep linear --vary depth=1 --vary lr=1e-3,1e-2 "${common[@]}")
 
-# wall LAUNCHER... -- ARGS: wall seconds of one run into a fresh folder, echoed; the folder in $last.
+# wall DIR COMMAND...: wall seconds of COMMAND --out DIR, echoed.
 wall() {
-  local start end
-  last="$work/run-$RANDOM$RANDOM"
+  local start end dir=$1
+  shift
   start=$(date +%s.%N)
-  "$@" --out "$last" > /dev/null 2>&1
+  "$@" --out "$dir" > /dev/null 2>&1
   end=$(date +%s.%N)
   awk -v a="$start" -v b="$end" 'BEGIN { printf "%.4f", b - a }'
 }
@@ -42,13 +42,14 @@ job_median() { median $(awk -F, 'NR > 1 { print $(NF - 1) }' "$1/sweep.csv"); }
 
 one=() two=() outside_big=() outside_small=() job=()
 for round in $(seq "$rounds"); do
-  t=$(wall "$build_dir/overparam" "${big[@]}" --jobs 1)
+  t=$(wall "$work/one-$round" "$build_dir/overparam" "${big[@]}" --jobs 1)
   one+=("$t")
-  outside_big+=("$(awk -v w="$t" -v s="$(trained "$last")" 'BEGIN { print w - s }')")
-  job+=("$(job_median "$last")")
-  two+=("$(wall mpirun --allow-run-as-root --oversubscribe -np 2 "$build_dir/overparam" "${big[@]}")")
-  t=$(wall "$build_dir/overparam" "${small[@]}" --jobs 1)
-  outside_small+=("$(awk -v w="$t" -v s="$(trained "$last")" 'BEGIN { print w - s }')")
+  outside_big+=("$(awk -v w="$t" -v s="$(trained "$work/one-$round")" 'BEGIN { print w - s }')")
+  job+=("$(job_median "$work/one-$round")")
+  two+=("$(wall "$work/two-$round" mpirun --allow-run-as-root --oversubscribe -np 2 \
+    "$build_dir/overparam" "${big[@]}")")
+  t=$(wall "$work/small-$round" "$build_dir/overparam" "${small[@]}" --jobs 1)
+  outside_small+=("$(awk -v w="$t" -v s="$(trained "$work/small-$round")" 'BEGIN { print w - s }')")
   echo "round $round: 1 thread ${one[-1]} s, 2 ranks ${two[-1]} s"
 done
 m1=$(median "${one[@]}")

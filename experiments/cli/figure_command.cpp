@@ -47,7 +47,8 @@ std::string joined(const std::vector<std::string>& names, const std::string& sep
 
 // `figure sensitivity`: the flags it varies itself are refused; the rest as for every figure.
 int run_sensitivity_command(const po::variables_map& vm, const FigureSettings& s, bool quick,
-                            std::string out, const std::string& data, int jobs, bool progress) {
+                            std::string out, const std::string& data, int jobs, bool progress,
+                            bool resume) {
   for (const char* varied :
        {"normalize", "whiten", "loss-scale", "optimizer-defaults", "lr-grid", "width"})
     if (!vm[varied].defaulted() && vm.count(varied)) {
@@ -63,6 +64,7 @@ int run_sensitivity_command(const po::variables_map& vm, const FigureSettings& s
   settings.jobs = jobs;
   settings.progress = progress;
   if (out.empty()) out = "runs/figure-" + sensitivity + (quick ? "-quick" : "");
+  settings.store = {out + "/jobs", resume};
   std::printf("%s: %zu sets of conventions x %zu figures, %zu iterations per run\n",
               sensitivity_title, sensitivity_columns().size(), sensitivity_figures().size(),
               settings.horizon());
@@ -85,7 +87,7 @@ int run_figure_command(int argc, char** argv) {
   const std::vector<std::string> names = command_figures();
   std::string name, out, data = default_gas_data();
   FigureFlags settings;
-  bool quick = false, no_plot = false, no_progress = false;
+  bool quick = false, no_plot = false, no_progress = false, resume = false;
   int jobs = default_jobs();
   const std::string help =
       "overparam figure: reproduce one of the paper's figures\n\n"
@@ -98,8 +100,10 @@ int run_figure_command(int argc, char** argv) {
       "out", po::value(&out), "output folder (default: runs/figure-NAME[-quick])")(
       "data", po::value(&data)->default_value(data), "gas data file or folder")(
       "jobs", po::value(&jobs)->default_value(jobs), "runs at once (each single-threaded)")(
-      "no-plot", po::bool_switch(&no_plot), "no PNG")("no-progress", po::bool_switch(&no_progress),
-                                                      "no progress line");
+      "resume", po::bool_switch(&resume),
+      "read back the trainings a stopped run of the same command kept in OUT/jobs/ and train "
+      "only the rest")("no-plot", po::bool_switch(&no_plot), "no PNG")(
+      "no-progress", po::bool_switch(&no_progress), "no progress line");
   add_figure_flags(flags, settings,
                    "train every curve from K initialization seeds (default 1): rates chosen on "
                    "the median, verdicts counted over seeds");
@@ -136,7 +140,7 @@ int run_figure_command(int argc, char** argv) {
     check_path_given("--data", data, "a gas file or folder");
     s = check_figure_flags(vm, settings);
     if (name == sensitivity)
-      return run_sensitivity_command(vm, s, quick, out, data, jobs, !no_progress);
+      return run_sensitivity_command(vm, s, quick, out, data, jobs, !no_progress, resume);
     figure = make_figure(name, quick, s.conventions);
     apply_overrides(figure, s.overrides);
     note_preprocessing(figure, s.normalization, s.whiten);
@@ -148,7 +152,8 @@ int run_figure_command(int argc, char** argv) {
   std::printf("%s: %zu iterations per run\n", figure.title.c_str(), figure.iterations);
   const FigureData figure_data = load_figure_data(figure, data, s.normalization, s.whiten);
   claim_output_dir(out);  // with every input read: a refused run leaves no folder behind
-  const FigureResult r = run_figure(figure, figure_data, jobs, !no_progress);
+  const FigureResult r =
+      run_figure(figure, figure_data, jobs, !no_progress, nullptr, {out + "/jobs", resume});
   write_figure(r, out, !no_plot);
   if (r.interrupted) throw Interrupted{};
   std::printf(

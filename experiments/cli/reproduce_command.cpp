@@ -17,7 +17,7 @@ namespace experiments {
 int run_reproduce(int argc, char** argv) {
   std::string out, report, figures_dir, data = default_gas_data(), mnist_dir = default_mnist_dir();
   FigureFlags settings;
-  bool quick = false, no_progress = false, no_sensitivity = false, no_mnist = false;
+  bool quick = false, no_progress = false, no_sensitivity = false, no_mnist = false, resume = false;
   int jobs = default_jobs();
   po::options_description flags(
       "overparam reproduce: run every figure of the paper (the MNIST one when data/mnist holds\n"
@@ -98,6 +98,7 @@ int run_reproduce(int argc, char** argv) {
   s.progress = !no_progress;
   s.sensitivity = !no_sensitivity;
   s.mnist = !no_mnist;
+  s.store = {out + "/jobs", resume};
   const double seconds = reproduce(s);
   std::printf("wrote %s and %s/ in %.0f s\n", report.c_str(), figures_dir.c_str(), seconds);
   return 0;

@@ -94,6 +94,7 @@ SensitivitySettings sensitivity_settings(const ReproduceSettings& s) {
   settings.data = s.data;
   settings.jobs = s.jobs;
   settings.progress = s.progress;
+  settings.store = s.store;
   return settings;
 }
 
@@ -126,8 +127,9 @@ std::string other_reproductions_section(const ReproduceSettings& s,
   overrides.iterations = 100;
   apply_overrides(depth, overrides);
   depth.panels.erase(depth.panels.begin() + 1);  // l_2 only
-  const FigureResult r = run_figure(
-      depth, load_figure_data(depth, s.data, data::Normalization::zscore), s.jobs, false);
+  const FigureResult r =
+      run_figure(depth, load_figure_data(depth, s.data, data::Normalization::zscore), s.jobs, false,
+                 nullptr, s.store);
   std::string body =
       "## Why other reproductions differ\n\n"
       "A 2024 PyTorch reproduction (Levy & Wang) found depth 1 consistently better on the "
@@ -219,7 +221,7 @@ double reproduce(const ReproduceSettings& s) {
     std::fflush(stdout);
     const FigureResult r =
         run_figure(figure, load_figure_data(figure, s.data, s.normalization, s.whiten), s.jobs,
-                   s.progress, &progress);
+                   s.progress, &progress, s.store);
     progress.finish();
     write_figure(r, s.out + "/" + name, true);
     if (r.interrupted) throw Interrupted{};  // this figure's files are written; go no further

@@ -176,7 +176,7 @@ std::size_t planned_iterations(const Figure& figure) {
 }
 
 FigureResult run_figure(const Figure& figure, const FigureData& data, int jobs_count, bool progress,
-                        SharedProgress* shared) {
+                        SharedProgress* shared, const JobStore& store) {
   const auto start = std::chrono::steady_clock::now();
   FigureResult result;
   result.figure = figure;
@@ -204,6 +204,10 @@ FigureResult run_figure(const Figure& figure, const FigureData& data, int jobs_c
   RunnerOptions options;
   options.jobs = std::max(1, jobs_count);
   options.progress = shared;
+  options.folder = store.folder;
+  options.resume = store.resume;
+  options.run_files = false;  // the figure writes every curve's CSVs itself
+  options.plot = false;
   std::vector<JobOutcome> outcomes = run_jobs(jobs, options);
   if (own) own->finish();
   for (const JobOutcome& o : outcomes) {

@@ -18,6 +18,7 @@
 #include "experiments/linear/trainer.hpp"
 #include "experiments/report/progress.hpp"
 #include "experiments/runner/job.hpp"
+#include "experiments/runner/runner.hpp"
 
 namespace experiments {
 
@@ -84,8 +85,10 @@ std::size_t planned_iterations(const Figure& figure);
 // Trains every curve of `figure` on its data, with a progress line of iterations across all its
 // runs (when `progress`), or adding them to `shared` (reproduce's line across every figure).
 // Requires: jobs >= 1.
+// With a store, every finished job is kept in its folder (runner/folders.hpp, without a plot)
+// and, with store.resume, the jobs already there are read back instead of trained.
 FigureResult run_figure(const Figure& figure, const FigureData& data, int jobs, bool progress,
-                        SharedProgress* shared = nullptr);
+                        SharedProgress* shared = nullptr, const JobStore& store = {});
 
 // The curve of `panel` with these settings, or nullptr.
 const CurveResult* find_curve(const FigureResult& result, const std::string& panel,

@@ -100,7 +100,7 @@ SensitivityResult run_sensitivity(const SensitivitySettings& s, SharedProgress* 
       const Figure figure = column_figure(name, column, s);
       FigureResult r =
           run_figure(figure, load_figure_data(figure, s.data, column.normalization, column.whiten),
-                     s.jobs, s.progress, shared);
+                     s.jobs, s.progress, shared, s.store);
       result.runs += r.runs;
       result.interrupted = r.interrupted;
       for (Verdict& v : judge_claims(r, true)) {

@@ -42,6 +42,7 @@ struct SensitivitySettings {
   std::string data;  // the gas data
   int jobs = 1;
   bool progress = true;
+  JobStore store;  // where finished jobs are kept, and read back with resume
   std::size_t horizon() const {
     return iterations != 0 ? iterations
                            : (quick ? sensitivity_quick_iterations : sensitivity_iterations);

@@ -19,7 +19,7 @@ std::string job_folder(const std::string& root, const LinearJob& job) {
 }
 
 void write_job_folder(const std::string& root, const LinearJob& job, const JobOutcome& outcome,
-                      const Problem& problem, bool plot) {
+                      const Problem& problem, bool run_files, bool plot) {
   const std::string id = job_id(job);
   const std::string final_dir = root + "/" + id;
   // A name of this process alone: another rank may be writing another job next to it.
@@ -32,8 +32,9 @@ void write_job_folder(const std::string& root, const LinearJob& job, const JobOu
     record["id"] = id;
     record["job"] = job_json(job);
     write_json(partial + "/job.json", record);
-    write_linear_run(partial, linear_settings_json(job.problem, job.config), problem, job.config,
-                     outcome.results, plot);
+    if (run_files)
+      write_linear_run(partial, linear_settings_json(job.problem, job.config), problem, job.config,
+                       outcome.results, plot);
     const std::vector<std::uint8_t> bytes = encode_outcome(outcome);
     write_file_atomic(partial + "/outcome.cbor", std::string(bytes.begin(), bytes.end()));
     fs::rename(partial, final_dir, ec);

@@ -61,9 +61,10 @@ JobOutcome train_job(const LinearJob& job, const std::function<void(std::size_t)
 }
 
 // A finished job's folder, when the run keeps them.
-void keep(const LinearJob& job, const JobOutcome& o, const std::string& folder, bool plot) {
+void keep(const LinearJob& job, const JobOutcome& o, const std::string& folder, bool run_files,
+          bool plot) {
   if (folder.empty() || o.status != JobStatus::done) return;
-  write_job_folder(folder, job, o, cached_problem(job.problem), plot);
+  write_job_folder(folder, job, o, cached_problem(job.problem), run_files, plot);
 }
 
 std::vector<std::uint8_t> count_bytes(std::uint64_t n) {
@@ -93,7 +94,7 @@ void run_here(const std::vector<LinearJob>& jobs, const std::vector<std::size_t>
       // After a signal a job returns at once, marked interrupted (train_linear checks it).
       const std::size_t i = order[k];
       JobOutcome o = train_job(jobs[i], [&](std::size_t n) { add_progress(options.progress, n); });
-      keep(jobs[i], o, options.folder, options.plot);
+      keep(jobs[i], o, options.folder, options.run_files, options.plot);
       std::lock_guard lock(mutex);
       out[i] = std::move(o);
       if (options.on_outcome) options.on_outcome(i, out[i]);
@@ -127,7 +128,7 @@ void run_on_ranks(const std::vector<LinearJob>& jobs, const std::vector<std::siz
       for (std::size_t i; next(i);) {
         JobOutcome o =
             train_job(jobs[i], [&](std::size_t n) { add_progress(options.progress, n); });
-        keep(jobs[i], o, options.folder, options.plot);
+        keep(jobs[i], o, options.folder, options.run_files, options.plot);
         std::lock_guard lock(mutex);
         local_results.emplace_back(i, std::move(o));
       }
@@ -144,6 +145,7 @@ void run_on_ranks(const std::vector<LinearJob>& jobs, const std::vector<std::siz
     Json message{{"index", i},
                  {"job", job_json(jobs[i])},
                  {"folder", options.folder},
+                 {"run_files", options.run_files},
                  {"plot", options.plot}};
     mpi::send(r, mpi::Tag::job, Json::to_cbor(message));
     busy[std::size_t(r)] = (long long)i;
@@ -256,6 +258,7 @@ int serve_jobs() {
     const std::size_t index = message.at("index").get<std::size_t>();
     const LinearJob job = job_from_json(message.at("job"));
     const std::string folder = message.at("folder").get<std::string>();
+    const bool run_files = message.at("run_files").get<bool>();
     const bool plot = message.at("plot").get<bool>();
 
     // The training on a thread of its own; this one (the only one that calls MPI) reports its
@@ -267,7 +270,7 @@ int serve_jobs() {
     std::thread worker([&] {
       try {
         outcome = train_job(job, [&](std::size_t n) { count += n; });
-        keep(job, outcome, folder, plot);
+        keep(job, outcome, folder, run_files, plot);
       } catch (...) {
         failure = std::current_exception();
       }

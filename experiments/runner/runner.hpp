@@ -23,12 +23,19 @@
 
 namespace experiments {
 
+// Where a command keeps its finished jobs, and whether it reads back the ones already there.
+struct JobStore {
+  std::string folder;  // empty: none kept
+  bool resume = false;
+};
+
 struct RunnerOptions {
   int jobs = 1;                        // threads of this process (one per job); MPI: 1 a rank
   SharedProgress* progress = nullptr;  // iterations done are added here as they happen
   std::string folder;                  // job folders (folders.hpp); empty: none are written
   bool resume = false;                 // read complete job folders instead of training them
-  bool plot = true;                    // loss.png in each job folder
+  bool run_files = true;               // each job folder holds the run's files too (folders.hpp)
+  bool plot = true;                    // and its loss.png
   // Called on rank 0 as each job ends (its index in the list), from one thread at a time.
   std::function<void(std::size_t, const JobOutcome&)> on_outcome;
 };

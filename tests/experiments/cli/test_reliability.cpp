@@ -242,3 +242,49 @@ TEST_CASE("bad input: every row of the catalogue in docs/RELIABILITY.md", "[reli
     CHECK_THAT(o.err, !Catch::Contains("Sanitizer") && !Catch::Contains("terminate called"));
   }
 }
+
+TEST_CASE("signals: a figure stopped by SIGINT resumes from its kept jobs to the same curves",
+          "[experiments][reliability]") {
+  const std::string dir = temp_dir("figure-resume");
+  const std::vector<std::string> args = {"figure", "depth", "--quick", "--jobs", "1",
+                                         "--no-plot", "--no-progress", "--out"};
+  auto with_out = [&](const std::string& out) {
+    std::vector<std::string> a = args;
+    a.push_back(out);
+    return a;
+  };
+  REQUIRE(run_overparam(with_out(dir + "/whole")).code == 0);
+  const std::string out = dir + "/stopped";
+  Child child(test_process::overparam_path(), with_out(out));
+  auto kept = [&] {
+    std::size_t n = 0;
+    if (fs::exists(out + "/jobs"))
+      for (const auto& e : fs::directory_iterator(out + "/jobs"))
+        n += e.path().filename().string().rfind(".partial", 0) != 0;
+    return n;
+  };
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (kept() < 2 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  child.send(SIGINT);
+  const Outcome stopped = child.wait();
+  INFO(describe(stopped));
+  CHECK(kept() >= 2);
+  if (stopped.code == 0) {
+    WARN("the figure ended before the signal arrived");
+  } else {
+    CHECK(stopped.code == 130);
+  }
+  std::vector<std::string> resume = with_out(out);
+  resume.push_back("--resume");
+  const Outcome resumed = run_overparam(resume);
+  INFO(describe(resumed));
+  REQUIRE(resumed.code == 0);
+  std::size_t csvs = 0;
+  for (const auto& e : fs::directory_iterator(dir + "/whole"))
+    if (e.path().extension() == ".csv") {
+      ++csvs;
+      CHECK(read((fs::path(out) / e.path().filename()).string()) == read(e.path().string()));
+    }
+  CHECK(csvs > 10);
+}
