@@ -8,6 +8,7 @@
 
 #include "experiments/cli/commands.hpp"
 #include "experiments/cli/flags.hpp"
+#include "experiments/figures/acceleration.hpp"
 #include "experiments/figures/claims.hpp"
 #include "experiments/figures/files.hpp"
 #include "experiments/figures/run.hpp"
@@ -25,6 +26,8 @@ namespace {
 const std::string mnist_figure = "mnist";
 // The sensitivity study runs the linear figures under every set of conventions.
 const std::string sensitivity = "sensitivity";
+// Depth with each optimizer (figures/acceleration.hpp): a study of this project's, not the paper's.
+const std::string acceleration = "acceleration";
 
 // Every NAME that `overparam figure` takes, in the order of the help: the linear figures of the
 // catalogue, then the MNIST one. The help and the messages for a missing or unknown name list
@@ -32,6 +35,7 @@ const std::string sensitivity = "sensitivity";
 std::vector<std::string> command_figures() {
   std::vector<std::string> names = figure_names();
   names.push_back(sensitivity);
+  names.push_back(acceleration);
   names.push_back(mnist_figure);
   return names;
 }
@@ -141,7 +145,8 @@ int run_figure_command(int argc, char** argv) {
     s = check_figure_flags(vm, settings);
     if (name == sensitivity)
       return run_sensitivity_command(vm, s, quick, out, data, jobs, !no_progress, resume);
-    figure = make_figure(name, quick, s.conventions);
+    figure = name == acceleration ? acceleration_figure(quick, s.conventions)
+                                  : make_figure(name, quick, s.conventions);
     apply_overrides(figure, s.overrides);
     note_preprocessing(figure, s.normalization, s.whiten);
   } catch (const std::invalid_argument& e) {
@@ -152,8 +157,20 @@ int run_figure_command(int argc, char** argv) {
   std::printf("%s: %zu iterations per run\n", figure.title.c_str(), figure.iterations);
   const FigureData figure_data = load_figure_data(figure, data, s.normalization, s.whiten);
   claim_output_dir(out);  // with every input read: a refused run leaves no folder behind
-  const FigureResult r =
+  FigureResult r =
       run_figure(figure, figure_data, jobs, !no_progress, nullptr, {out + "/jobs", resume});
+  if (name == acceleration) {
+    const AccelerationResult a = analyse_acceleration(std::move(r));
+    write_acceleration(a, out, !no_plot);
+    if (a.figure.interrupted) throw Interrupted{};
+    std::printf("\n");
+    for (const std::string& line : acceleration_verdicts(a)) std::printf("%s\n", line.c_str());
+    std::printf(
+        "wrote %s/ (acceleration.md, acceleration.csv, speedup.csv, the heat maps "
+        "acceleration_l2.png and _l4.png, one CSV per curve) in %.0f s\n",
+        out.c_str(), a.figure.wall_seconds);
+    return 0;
+  }
   write_figure(r, out, !no_plot);
   if (r.interrupted) throw Interrupted{};
   std::printf(

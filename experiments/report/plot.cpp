@@ -167,15 +167,17 @@ bool plot_png(const std::string& path, const std::vector<Series>& series, const 
   return plot_panels_png(path, {Panel{series, o}});
 }
 
-bool plot_panels_png(const std::string& path, const std::vector<Panel>& panels,
-                     const std::string& title) {
+namespace {
+
+// Runs gnuplot on script(output), where output is a private temporary file, then moves the PNG
+// to `path`: no part of `path` (a user's folder name) ever enters the script.
+template <typename Script>
+bool run_gnuplot(const std::string& path, Script script) {
   if (!gnuplot_available()) {
     std::cerr << "warning: gnuplot not found, skipping " << path
               << " (install gnuplot-nox; the CSV files have the data)\n";
     return false;
   }
-  // gnuplot draws into a private file whose name we chose, so no part of `path` (a user's
-  // folder name) ever enters the script; the PNG is then moved into place.
   std::string tmp = private_temp_dir() + "/overparam-plot-XXXXXX";
   const int fd = ::mkstemp(tmp.data());
   if (fd < 0) {
@@ -185,7 +187,7 @@ bool plot_panels_png(const std::string& path, const std::vector<Panel>& panels,
   ::close(fd);
   try {
     Gnuplot gp("gnuplot");
-    gp << gnuplot_script(tmp, panels, title);
+    gp << script(tmp);
   } catch (const std::exception& e) {
     std::cerr << "warning: plotting " << path << " failed: " << e.what() << "\n";
     std::remove(tmp.c_str());
@@ -193,6 +195,70 @@ bool plot_panels_png(const std::string& path, const std::vector<Panel>& panels,
   }
   // The Gnuplot object waited for gnuplot to finish when it went out of scope.
   return finish_png(tmp, path);
+}
+
+// "('a' 0, 'b' 1)": gnuplot tic labels at the cells' centres.
+std::string tics(const std::vector<std::string>& names) {
+  std::string text = "(";
+  for (std::size_t i = 0; i < names.size(); ++i)
+    text += (i ? ", " : "") + gnuplot_quote(names[i]) + " " + std::to_string(i);
+  return text + ")";
+}
+
+}  // namespace
+
+bool plot_panels_png(const std::string& path, const std::vector<Panel>& panels,
+                     const std::string& title) {
+  return run_gnuplot(path,
+                     [&](const std::string& tmp) { return gnuplot_script(tmp, panels, title); });
+}
+
+std::string heatmap_script(const std::string& output, const HeatMap& m) {
+  std::ostringstream gp;
+  const std::size_t cols = m.columns.size(), rows = m.rows.size();
+  double spread = 0;
+  for (double v : m.values)
+    if (std::isfinite(v) && v > 0 && m.neutral > 0)
+      spread = std::max(spread, std::fabs(std::log2(v / m.neutral)));
+  if (!(spread > 0)) spread = 1;
+  gp << "set terminal pngcairo size " << 200 + 110 * std::max<std::size_t>(1, cols) << ","
+     << 160 + 60 * std::max<std::size_t>(1, rows) << " enhanced font 'Sans,11'\n";
+  gp << "set output " << gnuplot_quote(output) << "\n";
+  gp << "set title " << gnuplot_quote(m.title) << " noenhanced\n";
+  gp << "set xlabel " << gnuplot_quote(m.xlabel) << " noenhanced\nset ylabel "
+     << gnuplot_quote(m.ylabel) << " noenhanced\n";
+  gp << "set cblabel " << gnuplot_quote(m.colour_label) << " noenhanced\n";
+  gp << "set xtics " << tics(m.columns) << " noenhanced\nset ytics " << tics(m.rows)
+     << " noenhanced\n";
+  // The first row at the top.
+  gp << "set xrange [-0.5:" << number(double(cols) - 0.5) << "]\nset yrange ["
+     << number(double(rows) - 0.5) << ":-0.5]\n";
+  gp << "set palette defined (-1 '#b2182b', 0 '#f7f7f7', 1 '#2166ac')\n";
+  gp << "set cbrange [" << number(-spread) << ":" << number(spread) << "]\nunset key\n";
+  std::string cells;
+  for (std::size_t i = 0; i < rows; ++i)
+    for (std::size_t j = 0; j < cols; ++j) {
+      const std::size_t k = i * cols + j;
+      const double v = k < m.values.size() ? m.values[k] : NAN;
+      const bool shown = std::isfinite(v) && v > 0 && m.neutral > 0;
+      cells += std::to_string(j) + " " + std::to_string(i) + " " +
+               (shown ? number(std::log2(v / m.neutral)) : std::string("NaN")) + "\n";
+    }
+  // Every cell's text as a label (a quoted literal), not as data.
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < rows; ++i)
+    for (std::size_t j = 0; j < cols; ++j) {
+      const std::size_t k = i * cols + j;
+      if (k < m.cells.size() && !m.cells[k].empty())
+        gp << "set label " << ++n << " " << gnuplot_quote(m.cells[k]) << " at " << j << "," << i
+           << " center front noenhanced\n";
+    }
+  gp << "plot '-' using 1:2:3 with image\n" << cells << "e\nunset output\n";
+  return gp.str();
+}
+
+bool plot_heatmap_png(const std::string& path, const HeatMap& map) {
+  return run_gnuplot(path, [&](const std::string& tmp) { return heatmap_script(tmp, map); });
 }
 
 }  // namespace experiments

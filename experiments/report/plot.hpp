@@ -46,6 +46,21 @@ bool plot_panels_png(const std::string& path, const std::vector<Panel>& panels,
 std::string gnuplot_script(const std::string& output, const std::vector<Panel>& panels,
                            const std::string& title = "");
 
+// A table of numbers as coloured cells, each with its text: rows[i] x columns[j] holds
+// values[i * columns.size() + j] (NaN: an empty cell). The colour is log2 of the value, white at
+// `neutral`, red below, blue above, symmetric around it (a speed-up map: 1 is no change).
+struct HeatMap {
+  std::string title, xlabel, ylabel, colour_label;
+  std::vector<std::string> columns, rows;
+  std::vector<double> values;
+  std::vector<std::string> cells;  // the text in each cell, same layout as values
+  double neutral = 1;
+};
+bool plot_heatmap_png(const std::string& path, const HeatMap& map);
+// Its script (tests and the fuzzer check it without gnuplot); the same quoting rules as
+// gnuplot_script.
+std::string heatmap_script(const std::string& output, const HeatMap& map);
+
 // `text` as a gnuplot single-quoted string literal: ' doubled, control characters (newline,
 // CR, NUL ...) shown as spaces. Inside such a literal gnuplot interprets nothing.
 std::string gnuplot_quote(const std::string& text);
