@@ -12,7 +12,10 @@
 #                                      PNGs are docs/figures/*.png; its report goes to
 #                                      runs/reproduce/REPRODUCTION.md, to compare with
 #                                      docs/REPRODUCTION.md, whose summary is written by hand
-#   (--update and --reproduce combine; other arguments go to check_tutorial.py, e.g.
+#   scripts/check-docs.sh --acceleration  also rerun `overparam figure acceleration --quick`
+#                                      (about 3 minutes on two cores) into runs/acceleration-quick/
+#                                      and copy its report and heat maps to docs/acceleration/
+#   (--update, --reproduce and --acceleration combine; other arguments go to check_tutorial.py, e.g.
 #    --vary OPENBLAS_NUM_THREADS=1)
 #
 # Where each picture of docs/ comes from:
@@ -22,6 +25,7 @@
 #   docs/tutorial/emulation.png         overparam figure emulation --quick (section 4.1)
 #   docs/tutorial/depth.png             overparam figure depth --quick (section 4.2)
 #   docs/figures/*.png                  overparam reproduce (--reproduce)
+#   docs/acceleration/*                 overparam figure acceleration --quick (--acceleration)
 # The pictures that need Graphviz are left alone, and the script fails saying so, without `dot`
 # (scripts/install-deps.sh --optional installs it).
 set -euo pipefail
@@ -29,9 +33,11 @@ cd "$(dirname "$0")/.."
 
 check_args=()
 reproduce=0
+acceleration=0
 for arg in "$@"; do
   case $arg in
     --reproduce) reproduce=1 ;;
+    --acceleration) acceleration=1 ;;
     *) check_args+=("$arg") ;;
   esac
 done
@@ -67,6 +73,15 @@ if ((reproduce)); then
   nice -n 10 build/overparam reproduce --out runs/reproduce --report runs/reproduce/REPRODUCTION.md \
     --figures-dir docs/figures --no-progress
   echo "check-docs: docs/figures/*.png redrawn; compare runs/reproduce/REPRODUCTION.md with docs/REPRODUCTION.md"
+fi
+
+if ((acceleration)); then
+  rm -rf runs/acceleration-quick
+  nice -n 10 build/overparam figure acceleration --quick --out runs/acceleration-quick --no-progress
+  mkdir -p docs/acceleration
+  for file in acceleration.md speedup.csv acceleration.csv acceleration_l2.png acceleration_l4.png; do
+    copy "runs/acceleration-quick/$file" "docs/acceleration/$file"
+  done
 fi
 
 if ((${#missing[@]})); then

@@ -40,7 +40,7 @@ struct AccelerationCell {
   double best_lr = 0;
   std::vector<std::vector<long long>> iterations;  // [seed][epsilon], -1: not reached
   // Index into acceleration_epsilons(): the smallest distance every run of this panel and
-  // optimizer reaches (every depth, every seed); -1 when not even the largest.
+  // optimizer reaches after its start (every depth, every seed); -1 when there is none.
   int epsilon = -1;
   std::vector<double> speedup;           // per seed, at that distance
   double median = 0, low = 0, high = 0;  // of speedup; NaN when not measured
