@@ -246,8 +246,9 @@ TEST_CASE("bad input: every row of the catalogue in docs/RELIABILITY.md", "[reli
 TEST_CASE("signals: a figure stopped by SIGINT resumes from its kept jobs to the same curves",
           "[experiments][reliability]") {
   const std::string dir = temp_dir("figure-resume");
-  const std::vector<std::string> args = {"figure", "depth", "--quick", "--jobs", "1",
-                                         "--no-plot", "--no-progress", "--out"};
+  // Short runs: the sanitizer builds train about ten times slower.
+  const std::vector<std::string> args = {"figure", "depth", "--quick",   "--iterations",  "3000",
+                                         "--jobs", "1",     "--no-plot", "--no-progress", "--out"};
   auto with_out = [&](const std::string& out) {
     std::vector<std::string> a = args;
     a.push_back(out);
