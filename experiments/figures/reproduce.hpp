@@ -8,8 +8,8 @@
 
 #include "data_loaders/gas.hpp"
 #include "experiments/figures/catalogue.hpp"
-#include "experiments/runner/runner.hpp"
 #include "experiments/linear/problem.hpp"
+#include "experiments/runner/runner.hpp"
 #include "optim/hyperparameters.hpp"
 
 namespace experiments {
