@@ -13,6 +13,8 @@ AdaDelta<T>::AdaDelta(std::vector<ad::Parameter<T>*> params, AdaDeltaOptions opt
       mean_sq_grad_(this->state_like_params()),
       mean_sq_step_(this->state_like_params()) {
   this->set_lr(options.lr);
+  this->register_state("mean_sq_grad", mean_sq_grad_);
+  this->register_state("mean_sq_step", mean_sq_step_);
   require_decay_rate(name(), "rho", options.rho);
   require_positive(name(), "eps", options.eps);
   require_non_negative(name(), "weight_decay", options.weight_decay);

@@ -12,6 +12,7 @@ AdaGrad<T>::AdaGrad(std::vector<ad::Parameter<T>*> params, AdaGradOptions option
       weight_decay_(options.weight_decay),
       sum_squares_(this->state_like_params(static_cast<T>(options.initial_accumulator_value))) {
   this->set_lr(options.lr);
+  this->register_state("sum_squares", sum_squares_);
   require_non_negative(name(), "initial_accumulator_value", options.initial_accumulator_value);
   require_non_negative(name(), "eps", options.eps);
   require_non_negative(name(), "weight_decay", options.weight_decay);

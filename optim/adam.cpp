@@ -16,6 +16,9 @@ Adam<T>::Adam(std::vector<ad::Parameter<T>*> params, AdamOptions options)
       v_(this->state_like_params()),
       steps_(this->params_.size(), 0) {
   this->set_lr(options.lr);
+  this->register_state("m", m_);
+  this->register_state("v", v_);
+  this->register_counts("step", steps_);
   require_decay_rate(name(), "beta1", options.beta1);
   require_decay_rate(name(), "beta2", options.beta2);
   require_positive(name(), "eps", options.eps);

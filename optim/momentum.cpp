@@ -10,6 +10,7 @@ Momentum<T>::Momentum(std::vector<ad::Parameter<T>*> params, MomentumOptions opt
       weight_decay_(options.weight_decay),
       velocity_(this->state_like_params()) {
   this->set_lr(options.lr);
+  this->register_state("velocity", velocity_);
   require_decay_rate(name(), "momentum", options.momentum);
   require_non_negative(name(), "weight_decay", options.weight_decay);
 }

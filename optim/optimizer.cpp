@@ -76,6 +76,56 @@ void Optimizer<T>::check_state(std::size_t i, const ad::Tensor<T>& state) const 
   }
 }
 
+template <typename T>
+void Optimizer<T>::register_state(std::string name, std::vector<ad::Tensor<T>>& slot) {
+  tensor_slots_.emplace_back(std::move(name), &slot);
+}
+
+template <typename T>
+void Optimizer<T>::register_counts(std::string name, std::vector<long>& slot) {
+  count_slots_.emplace_back(std::move(name), &slot);
+}
+
+template <typename T>
+OptimizerState<T> Optimizer<T>::state() const {
+  OptimizerState<T> s;
+  s.optimizer = name();
+  s.lr = lr_;
+  for (const auto& [slot, values] : tensor_slots_) s.tensors.emplace_back(slot, *values);
+  for (const auto& [slot, values] : count_slots_) s.counts.emplace_back(slot, *values);
+  return s;
+}
+
+template <typename T>
+void Optimizer<T>::load_state(const OptimizerState<T>& s) {
+  auto refuse = [&](const std::string& why) {
+    throw std::invalid_argument(name() + ": cannot load the saved state: " + why);
+  };
+  if (s.optimizer != name()) refuse("it is the state of " + s.optimizer);
+  if (s.tensors.size() != tensor_slots_.size() || s.counts.size() != count_slots_.size())
+    refuse("it has another set of slots");
+  const std::size_t n = params_.size();
+  auto check_size = [&](const std::string& slot, const std::string& saved, std::size_t size) {
+    if (slot != saved) refuse("slot '" + saved + "' where '" + slot + "' was expected");
+    if (size != n)
+      refuse("slot '" + slot + "' holds " + std::to_string(size) + " values for " +
+             std::to_string(n) + " parameters");
+  };
+  for (std::size_t k = 0; k < tensor_slots_.size(); ++k) {
+    const auto& [saved, values] = s.tensors[k];
+    check_size(tensor_slots_[k].first, saved, values.size());
+    for (std::size_t i = 0; i < n; ++i)
+      if (values[i].shape() != params_[i]->shape())
+        refuse("slot '" + saved + "' of parameter " + std::to_string(i) + " is " +
+               values[i].shape().str() + ", the parameter " + params_[i]->shape().str());
+  }
+  for (std::size_t k = 0; k < count_slots_.size(); ++k)
+    check_size(count_slots_[k].first, s.counts[k].first, s.counts[k].second.size());
+  set_lr(s.lr);  // checks the rate before anything changes
+  for (std::size_t k = 0; k < tensor_slots_.size(); ++k) *tensor_slots_[k].second = s.tensors[k].second;
+  for (std::size_t k = 0; k < count_slots_.size(); ++k) *count_slots_[k].second = s.counts[k].second;
+}
+
 template class Optimizer<float>;
 template class Optimizer<double>;
 

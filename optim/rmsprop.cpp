@@ -13,6 +13,7 @@ RMSProp<T>::RMSProp(std::vector<ad::Parameter<T>*> params, RMSPropOptions option
       weight_decay_(options.weight_decay),
       mean_sq_grad_(this->state_like_params(static_cast<T>(options.initial_mean_square))) {
   this->set_lr(options.lr);
+  this->register_state("mean_sq_grad", mean_sq_grad_);
   require_decay_rate(name(), "rho", options.rho);
   require_positive(name(), "eps", options.eps);
   require_non_negative(name(), "initial_mean_square", options.initial_mean_square);

@@ -1,19 +1,24 @@
 // `overparam linear`: train a linear network (or the end-to-end rule) on l_p regression.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <limits>
 #include <utility>
 
 #include "autodiff/blas.hpp"
 #include "data_loaders/npy.hpp"
+#include "data_loaders/read_file.hpp"
 #include "experiments/cli/commands.hpp"
 #include "experiments/cli/flags.hpp"
 #include "experiments/cli/linear_flags.hpp"
+#include "experiments/linear/checkpoint.hpp"
 #include "experiments/linear/layers_io.hpp"
 #include "experiments/linear/problem.hpp"
 #include "experiments/linear/records.hpp"
 #include "experiments/linear/trainer.hpp"
+#include "experiments/report/checkpoint.hpp"
 #include "experiments/report/files.hpp"
 #include "experiments/report/interrupt.hpp"
 #include "experiments/report/json.hpp"
@@ -33,18 +38,106 @@ Json settings_json(const LinearFlags& f, const LinearConfig& c, const ProblemSpe
   return s;
 }
 
+// The flags of this command beyond those every linear command shares.
+struct RunFlags {
+  std::string resume;
+  double checkpoint_every = 300;
+};
+
+// The flags that may come with --resume: how the run goes on, not what it computes.
+const std::vector<std::string> resume_flags = {"resume",   "threads",         "progress",
+                                               "no-progress", "checkpoint-every", "help"};
+
+void declare_flags(po::options_description& flags, LinearFlags& f, RunFlags& r) {
+  flags.add_options()("help,h", "print this help");
+  add_linear_flags(flags, f);
+  flags.add_options()(
+      "checkpoint-every", po::value(&r.checkpoint_every)->default_value(r.checkpoint_every),
+      "write the run's whole state to OUT/checkpoint.cbor every SECONDS of training, and when "
+      "Ctrl-C or SIGTERM stops it (0: only then)")(
+      "resume", po::value(&r.resume),
+      "continue the run in this folder from its checkpoint.cbor, with the settings it was "
+      "started with, to the results it would have had (only --threads, --no-progress and "
+      "--checkpoint-every may be given with it)");
+}
+
+// The arguments as typed after `overparam linear`, for the checkpoint.
+std::vector<std::string> typed_arguments(int argc, char** argv) {
+  return std::vector<std::string>(argv + 1, argv + argc);
+}
+
 }  // namespace
 
 int run_linear(int argc, char** argv) {
   LinearFlags f;
+  RunFlags r;
   po::options_description flags(
       "overparam linear: train a linear model (a depth-N linear network, or the paper's\n"
       "end-to-end rule) on l_p regression over the UCI gas sensor ethanol data\n\n"
-      "Usage: overparam linear [OPTIONS]\n\nOptions");
-  flags.add_options()("help,h", "print this help");
-  add_linear_flags(flags, f);
+      "Usage: overparam linear [OPTIONS]\n       overparam linear --resume DIR\n\nOptions");
+  declare_flags(flags, f, r);
   po::variables_map vm;
   if (const int stop = parse_flags("linear", argc, argv, flags, vm); stop >= 0) return stop;
+  if (!(r.checkpoint_every >= 0) || !std::isfinite(r.checkpoint_every)) {
+    std::cerr << "overparam linear: --checkpoint-every must be a number of seconds >= 0, got "
+              << show(r.checkpoint_every) << "\n";
+    return 2;
+  }
+  std::vector<std::string> arguments = typed_arguments(argc, argv);
+  // --resume: the run's own arguments, from its checkpoint, replace the command line's.
+  Json checkpoint;
+  if (vm.count("resume")) {
+    for (const auto& [name, value] : vm) {
+      if (value.defaulted() ||
+          std::find(resume_flags.begin(), resume_flags.end(), name) != resume_flags.end())
+        continue;
+      std::cerr << "overparam linear: --resume continues the run with the settings it was "
+                   "started with; drop --"
+                << name << "\n";
+      return 2;
+    }
+    if (r.resume.empty()) {
+      std::cerr << "overparam linear: --resume needs a run's folder, got an empty name\n";
+      return 2;
+    }
+    const std::string dir = r.resume;
+    if (!std::filesystem::exists(checkpoint_path(dir))) {
+      if (std::filesystem::exists(dir + "/run.json")) {
+        std::cerr << "overparam linear: " << dir
+                  << " holds a run that completed (its run.json, and no checkpoint.cbor); "
+                     "there is nothing to resume\n";
+      } else {
+        std::cerr << "overparam linear: " << dir
+                  << " holds no checkpoint.cbor to resume from (a run writes one every "
+                     "--checkpoint-every seconds and when Ctrl-C stops it)\n";
+      }
+      return 2;
+    }
+    checkpoint = read_checkpoint(dir, "linear");  // a file it cannot use: DataError, exit 1
+    try {
+      arguments = checkpoint.at("arguments").get<std::vector<std::string>>();
+    } catch (const Json::exception&) {
+      throw data::DataError(checkpoint_path(dir) + ": the checkpoint lacks the run's arguments");
+    }
+    std::vector<std::string> tokens{"linear"};
+    tokens.insert(tokens.end(), arguments.begin(), arguments.end());
+    std::vector<char*> saved_argv;
+    for (std::string& t : tokens) saved_argv.push_back(t.data());
+    LinearFlags saved;
+    RunFlags saved_run;
+    po::options_description saved_flags;
+    declare_flags(saved_flags, saved, saved_run);
+    po::variables_map saved_vm;
+    if (parse_flags("linear", int(saved_argv.size()), saved_argv.data(), saved_flags, saved_vm) >= 0)
+      throw data::DataError(checkpoint_path(dir) +
+                            ": the run's arguments no longer parse (see above)");
+    saved.out = dir;  // where the run is now, whatever --out it was given
+    if (!vm["threads"].defaulted()) saved.threads = f.threads;
+    if (f.no_progress) saved.no_progress = true;
+    if (vm["checkpoint-every"].defaulted()) r.checkpoint_every = saved_run.checkpoint_every;
+    f = saved;
+    r.resume = dir;
+  }
   // A flag given an empty list is a mistake, not a request for the default.
   if (vm.count("lr-grid") && !vm["lr-grid"].defaulted() && f.lr_grid.empty()) {
     std::cerr << "overparam linear: --lr-grid: no rates given (an empty list); expected e.g. "
@@ -79,9 +172,33 @@ int run_linear(int argc, char** argv) {
   }
   const Problem problem = make_problem(std::move(ds), f.p, normalization, loss_scale, f.whiten);
   const ProblemSpec spec{f.data, f.gas, normalization, f.whiten, f.p, loss_scale};
-  if (!f.load_init.empty())
+  Json settings = settings_json(f, c, spec);
+  if (!r.resume.empty()) {
+    // The checkpoint must be this run's: the same settings as this program reads its arguments,
+    // and the same data (a file changed since would give another optimum).
+    const std::string path = checkpoint_path(r.resume);
+    Json saved = checkpoint.value("settings", Json()), now = settings;
+    saved.erase("threads");
+    now.erase("threads");
+    if (saved != now)
+      throw data::DataError(path + ": the run's arguments now give other settings than it was "
+                                   "started with (another overparam version?); start it anew");
+    if (checkpoint.value("rows", std::size_t{0}) != problem.x.rows() ||
+        checkpoint.value("features", std::size_t{0}) != problem.x.cols() ||
+        checkpoint.value("l_star", 0.0) != problem.l_star)
+      throw data::DataError(path + ": the data in " + f.data +
+                            " are not those the run started on (another number of rows, "
+                            "features or optimum L*)");
+    try {
+      c.resume = std::make_shared<LinearCheckpoint>(
+          linear_checkpoint_from_record(checkpoint.at("state")));
+    } catch (const std::exception& e) {
+      throw data::DataError(path + ": " + e.what());
+    }
+  } else if (!f.load_init.empty()) {  // a resumed run has its initial layers in the checkpoint
     c.initial_layers =
         load_layers(f.load_init, c.depth, problem.x.cols(), c.width, problem.y.cols());
+  }
   // Only now, with the data and the layers read, the output folders: a refused run leaves none.
   // Every place the run will write is created and checked before training, so no training is
   // lost to an unwritable --save-init found at the end.
@@ -99,6 +216,24 @@ int run_linear(int argc, char** argv) {
       "model: depth %zu, width %zu, init %s (std %g), optimizer %s (%s), %zu iterations, %s\n",
       c.depth, c.width, nn::init_name(c.init), c.init_std, optim::optimizer_name(c.optimizer),
       describe_hyperparameters(c.optimizer, c.hyper).c_str(), c.iterations, dtype_name(c.dtype));
+  if (c.resume)
+    std::printf("resuming %s at iteration %zu of %zu\n", out.c_str(), c.resume->iteration,
+                c.iterations);
+  if (c.explain == 0) {  // --explain's steps are printed as they happen: no checkpoint holds them
+    Json header;
+    header["arguments"] = arguments;
+    header["settings"] = settings;
+    header["rows"] = problem.x.rows();
+    header["features"] = problem.x.cols();
+    header["l_star"] = problem.l_star;
+    c.save_checkpoint = [header, out](const LinearCheckpoint& state) {
+      Json record = header;
+      record["state"] = linear_checkpoint_record(state);
+      write_checkpoint(out, "linear", std::move(record));
+    };
+    c.checkpoint_seconds = r.checkpoint_every > 0 ? r.checkpoint_every
+                                                   : std::numeric_limits<double>::infinity();
+  }
 
   const std::vector<double>& rates = c.rates;
   std::vector<LinearResult> results = train_linear(problem, c);
@@ -117,14 +252,17 @@ int run_linear(int argc, char** argv) {
   const LinearResult& chosen = results[all_diverged ? 0 : best];
   if (rates.size() > 1 && !all_diverged) std::printf("best lr: %s\n", show(rates[best]).c_str());
   const bool e2e = c.optimizer == optim::OptimizerKind::e2e;
-  write_linear_run(out, settings_json(f, c, spec), problem, c, results, plot);
+  write_linear_run(out, settings, problem, c, results, plot);
+  if (std::none_of(results.begin(), results.end(),
+                   [](const LinearResult& run) { return run.interrupted; }))
+    remove_checkpoint(out);  // complete: nothing left to resume
   std::printf("wrote %s/ (losses.csv, run.json, %s%s)\n", out.c_str(), e2e ? "W.npy" : "W1.npy ...",
               plot ? ", loss.png" : "");
   if (interrupted()) {
     std::fprintf(stderr,
                  "overparam linear: interrupted at iteration %zu of %zu; the rows so far "
-                 "are in %s/\n",
-                 chosen.iterations_done, c.iterations, out.c_str());
+                 "are in %s/, and 'overparam linear --resume %s' continues it\n",
+                 chosen.iterations_done, c.iterations, out.c_str(), out.c_str());
     return interrupted_exit_code();
   }
   if (all_diverged) {

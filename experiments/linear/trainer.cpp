@@ -31,6 +31,19 @@ std::size_t best_run(const std::vector<LinearResult>& results) {
 
 namespace {
 
+// An optimizer's state with its tensors in another floating-point type (exact from float32 to
+// float64 and back).
+template <typename To, typename From>
+optim::OptimizerState<To> cast_state(const optim::OptimizerState<From>& s) {
+  optim::OptimizerState<To> out{s.optimizer, s.lr, {}, s.counts};
+  for (const auto& [name, values] : s.tensors) {
+    std::vector<ad::Tensor<To>> cast;
+    for (const ad::Tensor<From>& t : values) cast.push_back(t.template cast<To>());
+    out.tensors.emplace_back(name, std::move(cast));
+  }
+  return out;
+}
+
 // One model of a grid: a network (or, for e2e, one matrix) and its optimizer.
 template <typename T>
 struct Model {
@@ -39,6 +52,36 @@ struct Model {
   std::unique_ptr<optim::Optimizer<T>> opt;
   LinearResult result;
   bool done = false;
+
+  std::vector<ad::Parameter<T>*> trained() {
+    return end_to_end ? std::vector<ad::Parameter<T>*>{end_to_end.get()} : net->parameters();
+  }
+  LinearModelState state() {
+    LinearModelState s;
+    for (ad::Parameter<T>* p : trained()) s.layers.push_back(p->value().template cast<double>());
+    s.optimizer = cast_state<double>(opt->state());
+    s.result = result;
+    s.done = done;
+    return s;
+  }
+  // Requires: a state of a model of the same shapes and optimizer (std::invalid_argument).
+  void load(const LinearModelState& s) {
+    const std::vector<ad::Parameter<T>*> params = trained();
+    if (s.layers.size() != params.size())
+      throw std::invalid_argument("train_linear: the checkpoint holds " +
+                                  std::to_string(s.layers.size()) + " layers for a model of " +
+                                  std::to_string(params.size()));
+    for (std::size_t j = 0; j < params.size(); ++j) {
+      if (s.layers[j].shape() != params[j]->shape())
+        throw std::invalid_argument("train_linear: the checkpoint's layer " + std::to_string(j + 1) +
+                                    " is " + s.layers[j].shape().str() + ", the model's " +
+                                    params[j]->shape().str());
+      params[j]->value() = s.layers[j].template cast<T>();
+    }
+    opt->load_state(cast_state<T>(s.optimizer));
+    result = s.result;
+    done = s.done;
+  }
 };
 
 // Trains one model per rate, all from the same initialization, together: each iteration stacks
@@ -93,7 +136,8 @@ std::vector<LinearResult> train(const Problem& problem, const LinearConfig& c) {
 
   const std::size_t log_every = c.log_every ? c.log_every : default_log_every(c.iterations);
   const bool single = rates.size() == 1;
-  Progress progress(c.progress_label, c.iterations, c.progress && c.explain == 0);
+  Progress progress(c.progress_label, c.iterations, c.progress && c.explain == 0,
+                    c.resume ? c.resume->iteration : 0);
   const ad::Tensor<T> Y1 = problem.y.template cast<T>();
   std::unique_ptr<StepExplainer<T>> explainer;
   if (single && c.explain > 0) {
@@ -102,13 +146,52 @@ std::vector<LinearResult> train(const Problem& problem, const LinearConfig& c) {
         c.hyper.weight_decay, c.optimizer == optim::OptimizerKind::gd);
   }
 
+  std::size_t first = 0;     // the first iteration this call computes
+  double seconds_before = 0;  // the training time of the run before it was resumed
+  if (c.resume) {
+    if (c.resume->models.size() != models.size())
+      throw std::invalid_argument("train_linear: the checkpoint holds " +
+                                  std::to_string(c.resume->models.size()) + " models for " +
+                                  std::to_string(models.size()) + " rates");
+    if (c.resume->iteration > c.iterations)
+      throw std::invalid_argument("train_linear: the checkpoint is at iteration " +
+                                  std::to_string(c.resume->iteration) + " of a " +
+                                  std::to_string(c.iterations) + "-iteration run");
+    for (std::size_t i = 0; i < models.size(); ++i) models[i].load(c.resume->models[i]);
+    first = c.resume->iteration;
+    seconds_before = c.resume->wall_seconds;
+  }
+  auto elapsed = [&] {
+    return seconds_before +
+           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  const bool checkpoints = c.save_checkpoint && !explainer;
+  auto last_checkpoint = std::chrono::steady_clock::now();
+  auto save_checkpoint = [&](std::size_t it) {
+    LinearCheckpoint checkpoint;
+    checkpoint.iteration = it;
+    checkpoint.wall_seconds = elapsed();
+    for (Model<T>& model : models) checkpoint.models.push_back(model.state());
+    c.save_checkpoint(checkpoint);
+    last_checkpoint = std::chrono::steady_clock::now();
+  };
+
   std::vector<std::size_t> active;  // the models still training, in stack order
-  for (std::size_t i = 0; i < models.size(); ++i) active.push_back(i);
+  for (std::size_t i = 0; i < models.size(); ++i)
+    if (!models[i].done) active.push_back(i);
 
   const ad::LpRegression<T> regression(X, Y1, problem.p);  // for p = 2, XᵀX etc. once
   const T factor = static_cast<T>(loss_factor(problem.loss_scale, problem.p));
   ad::Tape<T> tape;
-  for (std::size_t it = 0; !active.empty(); ++it) {
+  for (std::size_t it = first; !active.empty(); ++it) {
+    // Ctrl-C: this iteration is logged and ends every run. A checkpoint holds the state before
+    // it, so a resumed run computes it again and goes on.
+    const bool stop = interrupted() != 0;
+    if (checkpoints &&
+        (stop || std::chrono::duration<double>(std::chrono::steady_clock::now() - last_checkpoint)
+                         .count() >= c.checkpoint_seconds))
+      save_checkpoint(it);
+
     // Forward: V = [W_e of each active model] [K·k, d], and every model's loss
     // L[a] = c·Σ (X·V_aᵀ - y)^p, in one pass over X: losses [K]. The op computes the loss with
     // c = 1/(p·m); the problem's scale multiplies it (by p for the paper's 1/m; exact, as p is
@@ -123,7 +206,6 @@ std::vector<LinearResult> train(const Problem& problem, const LinearConfig& c) {
     if (factor != 1) losses = ad::scale(losses, factor);
 
     bool changed = false;
-    const bool stop = interrupted() != 0;  // Ctrl-C: log this iteration and end every run here
     for (std::size_t a = 0; a < active.size(); ++a) {
       Model<T>& model = models[active[a]];
       const double value = double(losses.value()[a]);
@@ -177,8 +259,7 @@ std::vector<LinearResult> train(const Problem& problem, const LinearConfig& c) {
   }
   progress.finish();
 
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds = elapsed();
   std::vector<LinearResult> results;
   for (Model<T>& model : models) {
     if (e2e) {
@@ -208,6 +289,8 @@ std::vector<LinearResult> train_linear(const Problem& problem, const LinearConfi
   if (config.rates.empty()) throw std::invalid_argument("train_linear: no learning rates");
   if (config.explain > 0 && config.rates.size() > 1)
     throw std::invalid_argument("--explain takes a single run apart; drop --lr-grid");
+  if (config.explain > 0 && config.resume)
+    throw std::invalid_argument("train_linear: --explain starts at the first step; it cannot resume");
   return config.dtype == DType::float32 ? train<float>(problem, config)
                                         : train<double>(problem, config);
 }

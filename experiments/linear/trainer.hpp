@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,8 @@ const char* dtype_name(DType dtype);
 inline constexpr std::size_t max_depth = nn::DeepLinear<double>::max_depth;
 inline constexpr std::size_t max_width = 4096;
 inline constexpr std::size_t max_iterations = 100'000'000;
+
+struct LinearCheckpoint;
 
 struct LinearConfig {
   std::size_t depth = 1;
@@ -50,6 +53,13 @@ struct LinearConfig {
   std::function<void(std::size_t)> on_iterations;
   std::size_t explain = 0;     // take apart the first K steps of a single rate (explain.hpp)
   bool print_explain = false;  // and print them to stdout as they happen
+  // Checkpoints (--resume): when set, called with the whole state of the training at the start
+  // of an iteration, every `checkpoint_seconds` of training and when a signal stops the run
+  // (never with explain, whose steps a checkpoint does not hold).
+  std::function<void(const LinearCheckpoint&)> save_checkpoint;
+  double checkpoint_seconds = 300;
+  // A checkpoint to continue from, instead of starting at iteration 0.
+  std::shared_ptr<const LinearCheckpoint> resume;
 };
 
 struct LinearResult {
@@ -66,9 +76,26 @@ struct LinearResult {
   std::vector<ExplainStep> explained;              // the first `explain` steps, taken apart
 };
 
+// What train_linear hands to save_checkpoint: where the training is and each model's state,
+// enough to continue it as if it had never stopped.
+struct LinearModelState {
+  std::vector<ad::Tensor<double>> layers;  // W1 ... WN (e2e: its one matrix); exact for float32
+  optim::OptimizerState<double> optimizer;
+  LinearResult result;  // the rows logged so far, the flags, the initial layers
+  bool done = false;    // diverged or stopped: out of the stack
+};
+struct LinearCheckpoint {
+  std::size_t iteration = 0;             // the iteration to compute next
+  double wall_seconds = 0;               // training time so far
+  std::vector<LinearModelState> models;  // one per rate, in the order of the rates
+};
+
 // One run per rate of config.rates, all from the same initialization, trained together (one
 // pass over the data per iteration for all of them); results in the order of the rates.
-// Requires: at least one rate, and explain only with a single rate (std::invalid_argument
+// With config.resume, continues that checkpoint's models from its iteration, and returns what an
+// uninterrupted run would have (the same rows and layers, bit for bit).
+// Requires: at least one rate, and explain only with a single rate and without resume; a resumed
+//           checkpoint with one model per rate of the configured shapes (std::invalid_argument
 //           otherwise); the values the command line accepts. Bad values that reach the
 //           libraries are refused by their own contracts (optimizer, network constructors).
 std::vector<LinearResult> train_linear(const Problem& problem, const LinearConfig& config);

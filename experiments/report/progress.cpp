@@ -11,9 +11,10 @@ bool stderr_is_terminal() {
   return isatty(fileno(stderr)) != 0;
 }
 
-Progress::Progress(std::string label, std::size_t total, bool enabled)
+Progress::Progress(std::string label, std::size_t total, bool enabled, std::size_t first)
     : label_(std::move(label)),
       total_(total),
+      first_(std::min(first, total)),
       active_(enabled && stderr_is_terminal() && total > 0),
       start_(std::chrono::steady_clock::now()),
       last_(start_) {}
@@ -26,12 +27,13 @@ struct Measure {
   char bar[25];
 };
 
+// first: the part of `done` that was done before `start`.
 Measure measure(std::size_t done, std::size_t total, std::chrono::steady_clock::time_point start,
-                std::chrono::steady_clock::time_point now) {
+                std::chrono::steady_clock::time_point now, std::size_t first = 0) {
   Measure m{};
   m.elapsed = std::chrono::duration<double>(now - start).count();
   m.fraction = double(done) / double(total);
-  m.rate = m.elapsed > 0 ? double(done) / m.elapsed : 0;
+  m.rate = m.elapsed > 0 && done > first ? double(done - first) / m.elapsed : 0;
   m.eta = m.rate > 0 ? double(total - done) / m.rate : 0;
   constexpr int width = 24;
   const int filled = static_cast<int>(m.fraction * width);
@@ -48,7 +50,7 @@ void Progress::update(std::size_t done, double loss) {
   if (drawn_ && now - last_ < std::chrono::milliseconds(100) && done < total_) return;
   last_ = now;
   drawn_ = true;
-  const Measure m = measure(done, total_, start_, now);
+  const Measure m = measure(done, total_, start_, now, first_);
   std::fprintf(stderr, "\r%s [%s] %3.0f%%  %zu/%zu  loss %.4e  %.0f it/s  ETA %d:%02d  ",
                label_.c_str(), m.bar, 100 * m.fraction, done, total_, loss, m.rate,
                static_cast<int>(m.eta) / 60, static_cast<int>(m.eta) % 60);

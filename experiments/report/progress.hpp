@@ -14,7 +14,9 @@ namespace experiments {
 class Progress {
  public:
   // enabled: the user's --progress/--no-progress; the bar still stays off on a non-terminal.
-  Progress(std::string label, std::size_t total, bool enabled);
+  // first: the iterations done before this process started (a resumed run), left out of the
+  // speed and the ETA.
+  Progress(std::string label, std::size_t total, bool enabled, std::size_t first = 0);
   ~Progress() { finish(); }
   void update(std::size_t done, double loss);
   void finish();  // clears the line
@@ -22,6 +24,7 @@ class Progress {
  private:
   std::string label_;
   std::size_t total_;
+  std::size_t first_;
   bool active_;
   bool drawn_ = false;
   std::chrono::steady_clock::time_point start_, last_;

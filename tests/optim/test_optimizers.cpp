@@ -393,3 +393,75 @@ TEST_CASE("every optimizer reduces a convex quadratic on the tape", "[optim]") {
     CHECK(loss < c.threshold);
   }
 }
+
+// ---- state(): save and restore -----------------------------------------------------------
+
+namespace {
+// Steps an optimizer on two parameters with gradients that change each step (the second
+// parameter gets none every third step, so per-parameter counts diverge).
+void take_steps(optim::Optimizer<double>& opt, Parameter<double>& a, Parameter<double>& b,
+                int first, int count) {
+  for (int s = first; s < first + count; ++s) {
+    const double t = s + 1;
+    set_grad(a, {0.3 * t, -1.0 / t, std::sin(t)});
+    if (s % 3 == 2) {
+      b.zero_grad();
+    } else {
+      set_grad(b, {std::cos(t), 0.5 - t});
+    }
+    opt.step();
+  }
+}
+}  // namespace
+
+TEST_CASE("optimizers: a state saved and loaded into a new optimizer takes the same steps",
+          "[optim]") {
+  const auto kind = GENERATE(optim::OptimizerKind::gd, optim::OptimizerKind::momentum,
+                             optim::OptimizerKind::adagrad, optim::OptimizerKind::adadelta,
+                             optim::OptimizerKind::rmsprop, optim::OptimizerKind::adam);
+  INFO(optim::optimizer_name(kind));
+  auto a = vector_param({1, -2, 0.5});
+  auto b = vector_param({0.25, 4});
+  auto opt = optim::make_optimizer<double>(kind, {&a, &b}, 0.05);
+  take_steps(*opt, a, b, 0, 5);
+  const optim::OptimizerState<double> saved = opt->state();
+  CHECK(saved.optimizer == opt->name());
+  CHECK(saved.lr == 0.05);
+
+  // The continuation: a fresh optimizer on copies of the parameters, given the saved state.
+  auto a2 = a, b2 = b;
+  auto resumed = optim::make_optimizer<double>(kind, {&a2, &b2}, 0.5);  // lr comes from the state
+  resumed->load_state(saved);
+  CHECK(resumed->lr() == 0.05);
+  auto a3 = a, b3 = b;
+  auto restarted = optim::make_optimizer<double>(kind, {&a3, &b3}, 0.05);  // no state loaded
+
+  take_steps(*opt, a, b, 5, 4);
+  take_steps(*resumed, a2, b2, 5, 4);
+  take_steps(*restarted, a3, b3, 5, 4);
+  for (std::size_t k = 0; k < 3; ++k) CHECK(a2.value()[k] == a.value()[k]);  // bit for bit
+  for (std::size_t k = 0; k < 2; ++k) CHECK(b2.value()[k] == b.value()[k]);
+  // Every rule but GD keeps state, so restarting without it takes other steps.
+  if (kind != optim::OptimizerKind::gd) CHECK(a3.value()[0] != a.value()[0]);
+}
+
+TEST_CASE("optimizers: load_state refuses another optimizer's state or other shapes",
+          "[optim][errors]") {
+  auto a = vector_param({1, 2});
+  auto b = vector_param({1, 2, 3});
+  optim::Adam<double> adam({&a});
+  optim::Momentum<double> momentum({&a});
+  CHECK_THROWS_WITH(momentum.load_state(adam.state()),
+                    "Momentum: cannot load the saved state: it is the state of Adam");
+  optim::Adam<double> other({&b});
+  CHECK_THROWS_WITH(adam.load_state(other.state()),
+                    "Adam: cannot load the saved state: slot 'm' of parameter 0 is [3], the "
+                    "parameter [2]");
+  optim::Adam<double> two({&a, &b});
+  CHECK_THROWS_WITH(adam.load_state(two.state()),
+                    "Adam: cannot load the saved state: slot 'm' holds 2 values for 1 parameters");
+  optim::OptimizerState<double> bad = adam.state();
+  bad.lr = -1;
+  CHECK_THROWS_WITH(adam.load_state(bad), Contains("Adam: lr must be finite and > 0"));
+  CHECK(adam.lr() == 1e-3);  // unchanged
+}
