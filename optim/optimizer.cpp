@@ -122,8 +122,10 @@ void Optimizer<T>::load_state(const OptimizerState<T>& s) {
   for (std::size_t k = 0; k < count_slots_.size(); ++k)
     check_size(count_slots_[k].first, s.counts[k].first, s.counts[k].second.size());
   set_lr(s.lr);  // checks the rate before anything changes
-  for (std::size_t k = 0; k < tensor_slots_.size(); ++k) *tensor_slots_[k].second = s.tensors[k].second;
-  for (std::size_t k = 0; k < count_slots_.size(); ++k) *count_slots_[k].second = s.counts[k].second;
+  for (std::size_t k = 0; k < tensor_slots_.size(); ++k)
+    *tensor_slots_[k].second = s.tensors[k].second;
+  for (std::size_t k = 0; k < count_slots_.size(); ++k)
+    *count_slots_[k].second = s.counts[k].second;
 }
 
 template class Optimizer<float>;

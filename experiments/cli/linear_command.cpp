@@ -45,7 +45,7 @@ struct RunFlags {
 };
 
 // The flags that may come with --resume: how the run goes on, not what it computes.
-const std::vector<std::string> resume_flags = {"resume",   "threads",         "progress",
+const std::vector<std::string> resume_flags = {"resume",      "threads",          "progress",
                                                "no-progress", "checkpoint-every", "help"};
 
 void declare_flags(po::options_description& flags, LinearFlags& f, RunFlags& r) {
@@ -128,7 +128,8 @@ int run_linear(int argc, char** argv) {
     po::options_description saved_flags;
     declare_flags(saved_flags, saved, saved_run);
     po::variables_map saved_vm;
-    if (parse_flags("linear", int(saved_argv.size()), saved_argv.data(), saved_flags, saved_vm) >= 0)
+    if (parse_flags("linear", int(saved_argv.size()), saved_argv.data(), saved_flags, saved_vm) >=
+        0)
       throw data::DataError(checkpoint_path(dir) +
                             ": the run's arguments no longer parse (see above)");
     saved.out = dir;  // where the run is now, whatever --out it was given
@@ -181,8 +182,9 @@ int run_linear(int argc, char** argv) {
     saved.erase("threads");
     now.erase("threads");
     if (saved != now)
-      throw data::DataError(path + ": the run's arguments now give other settings than it was "
-                                   "started with (another overparam version?); start it anew");
+      throw data::DataError(path +
+                            ": the run's arguments now give other settings than it was "
+                            "started with (another overparam version?); start it anew");
     if (checkpoint.value("rows", std::size_t{0}) != problem.x.rows() ||
         checkpoint.value("features", std::size_t{0}) != problem.x.cols() ||
         checkpoint.value("l_star", 0.0) != problem.l_star)
@@ -190,8 +192,8 @@ int run_linear(int argc, char** argv) {
                             " are not those the run started on (another number of rows, "
                             "features or optimum L*)");
     try {
-      c.resume = std::make_shared<LinearCheckpoint>(
-          linear_checkpoint_from_record(checkpoint.at("state")));
+      c.resume =
+          std::make_shared<LinearCheckpoint>(linear_checkpoint_from_record(checkpoint.at("state")));
     } catch (const std::exception& e) {
       throw data::DataError(path + ": " + e.what());
     }
@@ -231,8 +233,8 @@ int run_linear(int argc, char** argv) {
       record["state"] = linear_checkpoint_record(state);
       write_checkpoint(out, "linear", std::move(record));
     };
-    c.checkpoint_seconds = r.checkpoint_every > 0 ? r.checkpoint_every
-                                                   : std::numeric_limits<double>::infinity();
+    c.checkpoint_seconds =
+        r.checkpoint_every > 0 ? r.checkpoint_every : std::numeric_limits<double>::infinity();
   }
 
   const std::vector<double>& rates = c.rates;

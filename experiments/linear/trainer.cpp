@@ -73,9 +73,9 @@ struct Model {
                                   std::to_string(params.size()));
     for (std::size_t j = 0; j < params.size(); ++j) {
       if (s.layers[j].shape() != params[j]->shape())
-        throw std::invalid_argument("train_linear: the checkpoint's layer " + std::to_string(j + 1) +
-                                    " is " + s.layers[j].shape().str() + ", the model's " +
-                                    params[j]->shape().str());
+        throw std::invalid_argument("train_linear: the checkpoint's layer " +
+                                    std::to_string(j + 1) + " is " + s.layers[j].shape().str() +
+                                    ", the model's " + params[j]->shape().str());
       params[j]->value() = s.layers[j].template cast<T>();
     }
     opt->load_state(cast_state<T>(s.optimizer));
@@ -146,7 +146,7 @@ std::vector<LinearResult> train(const Problem& problem, const LinearConfig& c) {
         c.hyper.weight_decay, c.optimizer == optim::OptimizerKind::gd);
   }
 
-  std::size_t first = 0;     // the first iteration this call computes
+  std::size_t first = 0;      // the first iteration this call computes
   double seconds_before = 0;  // the training time of the run before it was resumed
   if (c.resume) {
     if (c.resume->models.size() != models.size())
@@ -290,7 +290,8 @@ std::vector<LinearResult> train_linear(const Problem& problem, const LinearConfi
   if (config.explain > 0 && config.rates.size() > 1)
     throw std::invalid_argument("--explain takes a single run apart; drop --lr-grid");
   if (config.explain > 0 && config.resume)
-    throw std::invalid_argument("train_linear: --explain starts at the first step; it cannot resume");
+    throw std::invalid_argument(
+        "train_linear: --explain starts at the first step; it cannot resume");
   return config.dtype == DType::float32 ? train<float>(problem, config)
                                         : train<double>(problem, config);
 }

@@ -100,8 +100,9 @@ void write_checkpoint(const std::string& dir, const std::string& command, Json c
   checkpoint["format"] = checkpoint_format;
   checkpoint["command"] = command;
   const std::vector<std::uint8_t> bytes = Json::to_cbor(checkpoint);
-  data::write_file_atomic(checkpoint_path(dir),
-                          std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  data::write_file_atomic(
+      checkpoint_path(dir),
+      std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
 Json read_checkpoint(const std::string& dir, const std::string& command) {
@@ -116,11 +117,12 @@ Json read_checkpoint(const std::string& dir, const std::string& command) {
   if (!j.is_object() || !j.contains("format") || !j.contains("command"))
     throw data::DataError(path + ": not an overparam checkpoint (no format or command)");
   if (j.at("format") != checkpoint_format)
-    throw data::DataError(path + ": checkpoint format " + j.at("format").dump() + ", this overparam reads format " +
-                          std::to_string(checkpoint_format));
+    throw data::DataError(path + ": checkpoint format " + j.at("format").dump() +
+                          ", this overparam reads format " + std::to_string(checkpoint_format));
   if (j.at("command") != command)
     throw data::DataError(path + ": the checkpoint of an 'overparam " +
-                          j.at("command").get<std::string>() + "' run, not of 'overparam " + command + "'");
+                          j.at("command").get<std::string>() + "' run, not of 'overparam " +
+                          command + "'");
   return j;
 }
 

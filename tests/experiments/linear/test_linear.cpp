@@ -1,17 +1,23 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <csignal>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
+#include <optional>
 #include <random>
 #include <sstream>
 
 #include "autodiff/autodiff.hpp"
 #include "experiments/cli/linear_flags.hpp"
 #include "experiments/files.hpp"
+#include "experiments/linear/checkpoint.hpp"
 #include "experiments/linear/layers_io.hpp"
 #include "experiments/linear/optimum.hpp"
 #include "experiments/linear/trainer.hpp"
+#include "experiments/report/interrupt.hpp"
 #include "gradcheck.hpp"
 
 using experiments::LinearConfig;
@@ -378,4 +384,146 @@ TEST_CASE("whiten: l_2 gradient descent on whitened ethanol data converges in a 
   c.log_every = 1;
   const auto r = train_one(pr, c);
   CHECK(r.loss[1] - pr.l_star < 1e-9);
+}
+
+// ---- checkpoints and resume ------------------------------------------------------------------
+
+namespace {
+
+// The same double, NaN included: what "bit for bit" means for a logged loss.
+bool same_bits(double a, double b) {
+  return std::memcmp(&a, &b, sizeof a) == 0;
+}
+
+// Checks that `resumed` is `whole`, bit for bit: rows, flags, final and initial layers.
+void check_same_run(const experiments::LinearResult& resumed,
+                    const experiments::LinearResult& whole) {
+  REQUIRE(resumed.iteration == whole.iteration);
+  for (std::size_t k = 0; k < whole.loss.size(); ++k) {
+    INFO("row " << k << ", iteration " << whole.iteration[k]);
+    CHECK(same_bits(resumed.loss[k], whole.loss[k]));
+  }
+  CHECK(resumed.diverged == whole.diverged);
+  CHECK(resumed.diverged_at == whole.diverged_at);
+  CHECK(resumed.iterations_done == whole.iterations_done);
+  CHECK(!resumed.interrupted);
+  CHECK(same_bits(resumed.final_loss, whole.final_loss));
+  for (const auto layers :
+       {&experiments::LinearResult::final_layers, &experiments::LinearResult::initial_layers}) {
+    const auto& a = resumed.*layers;
+    const auto& b = whole.*layers;
+    REQUIRE(a.size() == b.size());
+    for (std::size_t j = 0; j < a.size(); ++j) {
+      REQUIRE(a[j].shape() == b[j].shape());
+      CHECK(std::memcmp(a[j].data(), b[j].data(), a[j].size() * sizeof(double)) == 0);
+    }
+  }
+}
+
+// The checkpoint through its file's encoding (CBOR) and back, as --resume reads it.
+std::shared_ptr<const experiments::LinearCheckpoint> through_cbor(
+    const experiments::LinearCheckpoint& checkpoint) {
+  const auto bytes = experiments::Json::to_cbor(experiments::linear_checkpoint_record(checkpoint));
+  return std::make_shared<experiments::LinearCheckpoint>(
+      experiments::linear_checkpoint_from_record(experiments::Json::from_cbor(bytes)));
+}
+
+}  // namespace
+
+TEST_CASE(
+    "train_linear: a run stopped by a signal and resumed from its checkpoint is the "
+    "uninterrupted run, bit for bit",
+    "[experiments][resume]") {
+  const Problem pr = synthetic_problem(50, 4, 1, 4, 12);
+  const auto optimizer = GENERATE(gd, momentum, adadelta, adam, e2e);
+  const auto dtype = GENERATE(experiments::DType::float64, experiments::DType::float32);
+  INFO(optim::optimizer_name(optimizer) << ", " << experiments::dtype_name(dtype));
+  LinearConfig c;
+  c.depth = 3;
+  c.width = 3;
+  c.optimizer = optimizer;
+  c.dtype = dtype;
+  c.init_std = 0.3;
+  c.iterations = 300;
+  c.log_every = 10;
+  // The last rate diverges before the stop, and leaves the stack (AdaDelta's steps scale with
+  // its running step size more than with lr).
+  c.rates = {1e-3, 1e-2, optimizer == adadelta ? 1e5 : 30.0};
+  const auto whole = experiments::train_linear(pr, c);
+  REQUIRE(whole[2].diverged);
+  REQUIRE(whole[2].diverged_at < 137);
+
+  // SIGINT after iteration 136's step: iteration 137 is checkpointed, logged, and ends the run.
+  LinearConfig stopped = c;
+  std::size_t steps = 0;
+  stopped.on_iterations = [&](std::size_t) {
+    if (++steps == 137) std::raise(SIGINT);
+  };
+  std::optional<experiments::LinearCheckpoint> saved;
+  stopped.save_checkpoint = [&](const experiments::LinearCheckpoint& s) { saved = s; };
+  stopped.checkpoint_seconds = std::numeric_limits<double>::infinity();  // on the signal only
+  experiments::install_interrupt_handlers();
+  const auto part = experiments::train_linear(pr, stopped);
+  experiments::reset_interrupt();
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+  REQUIRE(saved);
+  CHECK(saved->iteration == 137);
+  CHECK(part[0].interrupted);
+  CHECK(part[0].iterations_done == 137);
+  CHECK(saved->models[2].done);
+
+  LinearConfig resumed = c;
+  resumed.resume = through_cbor(*saved);
+  const auto rest = experiments::train_linear(pr, resumed);
+  for (std::size_t i = 0; i < c.rates.size(); ++i) {
+    INFO("lr " << c.rates[i]);
+    check_same_run(rest[i], whole[i]);
+  }
+}
+
+TEST_CASE(
+    "train_linear: a periodic checkpoint resumes to the same run, and a mismatched one "
+    "is refused",
+    "[experiments][resume]") {
+  const Problem pr = synthetic_problem(40, 3, 1, 2, 13);
+  LinearConfig c;
+  c.depth = 2;
+  c.width = 4;
+  c.optimizer = adam;
+  c.init_std = 0.2;
+  c.iterations = 200;
+  c.log_every = 7;
+  c.rates = {1e-2};
+  const auto whole = experiments::train_linear(pr, c);
+
+  LinearConfig saving = c;
+  std::optional<experiments::LinearCheckpoint> at_90;
+  std::size_t saves = 0;
+  saving.checkpoint_seconds = 0;  // at the start of every iteration
+  saving.save_checkpoint = [&](const experiments::LinearCheckpoint& s) {
+    ++saves;
+    if (s.iteration == 90) at_90 = s;
+  };
+  check_same_run(experiments::train_linear(pr, saving).at(0), whole[0]);  // saving changes nothing
+  CHECK(saves == 201);                                                    // iterations 0 to 200
+  REQUIRE(at_90);
+  CHECK(at_90->models[0].result.iteration.back() == 84);  // the rows before iteration 90
+
+  LinearConfig resumed = c;
+  resumed.resume = through_cbor(*at_90);
+  check_same_run(experiments::train_linear(pr, resumed).at(0), whole[0]);
+
+  LinearConfig other = resumed;
+  other.width = 5;
+  CHECK_THROWS_WITH(experiments::train_linear(pr, other),
+                    Catch::Contains("train_linear: the checkpoint's layer 1 is [4,3]"));
+  other = resumed;
+  other.optimizer = momentum;
+  CHECK_THROWS_WITH(experiments::train_linear(pr, other),
+                    "Momentum: cannot load the saved state: it is the state of Adam");
+  other = resumed;
+  other.rates = {1e-2, 1e-3};
+  CHECK_THROWS_WITH(experiments::train_linear(pr, other),
+                    "train_linear: the checkpoint holds 1 models for 2 rates");
 }
