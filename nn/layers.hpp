@@ -132,6 +132,9 @@ class Dropout : public Module<T> {
   void set_seed(std::uint64_t seed);
   double keep_prob() const { return keep_prob_; }
   std::uint64_t calls() const { return calls_; }  // training-mode forward calls so far
+  // Continues the sequence as if `calls` training-mode forward calls had been made (a resumed
+  // run draws the masks the uninterrupted one would have).
+  void set_calls(std::uint64_t calls) { calls_ = calls; }
 
  private:
   double keep_prob_;

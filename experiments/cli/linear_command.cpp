@@ -13,6 +13,7 @@
 #include "experiments/cli/commands.hpp"
 #include "experiments/cli/flags.hpp"
 #include "experiments/cli/linear_flags.hpp"
+#include "experiments/cli/resume.hpp"
 #include "experiments/linear/checkpoint.hpp"
 #include "experiments/linear/layers_io.hpp"
 #include "experiments/linear/problem.hpp"
@@ -45,8 +46,8 @@ struct RunFlags {
 };
 
 // The flags that may come with --resume: how the run goes on, not what it computes.
-const std::vector<std::string> resume_flags = {"resume",      "threads",          "progress",
-                                               "no-progress", "checkpoint-every", "help"};
+const std::vector<std::string> resume_flags = {
+    "threads", "progress", "no-progress", "plot", "no-plot", "checkpoint-every", "help"};
 
 void declare_flags(po::options_description& flags, LinearFlags& f, RunFlags& r) {
   flags.add_options()("help,h", "print this help");
@@ -57,13 +58,8 @@ void declare_flags(po::options_description& flags, LinearFlags& f, RunFlags& r) 
       "Ctrl-C or SIGTERM stops it (0: only then)")(
       "resume", po::value(&r.resume),
       "continue the run in this folder from its checkpoint.cbor, with the settings it was "
-      "started with, to the results it would have had (only --threads, --no-progress and "
-      "--checkpoint-every may be given with it)");
-}
-
-// The arguments as typed after `overparam linear`, for the checkpoint.
-std::vector<std::string> typed_arguments(int argc, char** argv) {
-  return std::vector<std::string>(argv + 1, argv + argc);
+      "started with, to the results it would have had (only --threads, --no-progress, --no-plot "
+      "and --checkpoint-every may be given with it)");
 }
 
 }  // namespace
@@ -87,54 +83,21 @@ int run_linear(int argc, char** argv) {
   // --resume: the run's own arguments, from its checkpoint, replace the command line's.
   Json checkpoint;
   if (vm.count("resume")) {
-    for (const auto& [name, value] : vm) {
-      if (value.defaulted() ||
-          std::find(resume_flags.begin(), resume_flags.end(), name) != resume_flags.end())
-        continue;
-      std::cerr << "overparam linear: --resume continues the run with the settings it was "
-                   "started with; drop --"
-                << name << "\n";
-      return 2;
-    }
-    if (r.resume.empty()) {
-      std::cerr << "overparam linear: --resume needs a run's folder, got an empty name\n";
-      return 2;
-    }
     const std::string dir = r.resume;
-    if (!std::filesystem::exists(checkpoint_path(dir))) {
-      if (std::filesystem::exists(dir + "/run.json")) {
-        std::cerr << "overparam linear: " << dir
-                  << " holds a run that completed (its run.json, and no checkpoint.cbor); "
-                     "there is nothing to resume\n";
-      } else {
-        std::cerr << "overparam linear: " << dir
-                  << " holds no checkpoint.cbor to resume from (a run writes one every "
-                     "--checkpoint-every seconds and when Ctrl-C stops it)\n";
-      }
-      return 2;
-    }
-    checkpoint = read_checkpoint(dir, "linear");  // a file it cannot use: DataError, exit 1
-    try {
-      arguments = checkpoint.at("arguments").get<std::vector<std::string>>();
-    } catch (const Json::exception&) {
-      throw data::DataError(checkpoint_path(dir) + ": the checkpoint lacks the run's arguments");
-    }
-    std::vector<std::string> tokens{"linear"};
-    tokens.insert(tokens.end(), arguments.begin(), arguments.end());
-    std::vector<char*> saved_argv;
-    for (std::string& t : tokens) saved_argv.push_back(t.data());
+    // A file it cannot use: DataError, exit 1.
+    if (const int stop = open_resume("linear", vm, resume_flags, dir, checkpoint); stop >= 0)
+      return stop;
     LinearFlags saved;
     RunFlags saved_run;
     po::options_description saved_flags;
     declare_flags(saved_flags, saved, saved_run);
     po::variables_map saved_vm;
-    if (parse_flags("linear", int(saved_argv.size()), saved_argv.data(), saved_flags, saved_vm) >=
-        0)
-      throw data::DataError(checkpoint_path(dir) +
-                            ": the run's arguments no longer parse (see above)");
+    parse_saved_arguments("linear", dir, checkpoint, saved_flags, saved_vm);
+    arguments = checkpoint.at("arguments").get<std::vector<std::string>>();
     saved.out = dir;  // where the run is now, whatever --out it was given
     if (!vm["threads"].defaulted()) saved.threads = f.threads;
     if (f.no_progress) saved.no_progress = true;
+    if (f.no_plot) saved.no_plot = true;
     if (vm["checkpoint-every"].defaulted()) r.checkpoint_every = saved_run.checkpoint_every;
     f = saved;
     r.resume = dir;
@@ -178,13 +141,7 @@ int run_linear(int argc, char** argv) {
     // The checkpoint must be this run's: the same settings as this program reads its arguments,
     // and the same data (a file changed since would give another optimum).
     const std::string path = checkpoint_path(r.resume);
-    Json saved = checkpoint.value("settings", Json()), now = settings;
-    saved.erase("threads");
-    now.erase("threads");
-    if (saved != now)
-      throw data::DataError(path +
-                            ": the run's arguments now give other settings than it was "
-                            "started with (another overparam version?); start it anew");
+    require_saved_settings(r.resume, checkpoint, settings, {"threads"});
     if (checkpoint.value("rows", std::size_t{0}) != problem.x.rows() ||
         checkpoint.value("features", std::size_t{0}) != problem.x.cols() ||
         checkpoint.value("l_star", 0.0) != problem.l_star)

@@ -1,14 +1,21 @@
 // `overparam mnist`: train the MNIST tutorial convnet, or its overparameterized variant.
 #include <boost/program_options.hpp>
+#include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
+#include <limits>
 
 #include "autodiff/blas.hpp"
+#include "data_loaders/read_file.hpp"
 #include "experiments/cli/commands.hpp"
 #include "experiments/cli/flags.hpp"
 #include "experiments/cli/mnist_common.hpp"
+#include "experiments/cli/resume.hpp"
+#include "experiments/mnist/checkpoint.hpp"
 #include "experiments/mnist/records.hpp"
 #include "experiments/mnist/train.hpp"
+#include "experiments/report/checkpoint.hpp"
 #include "experiments/report/console.hpp"
 #include "experiments/report/files.hpp"
 #include "experiments/report/interrupt.hpp"
@@ -18,7 +25,9 @@ namespace po = boost::program_options;
 
 namespace experiments {
 
-int run_mnist(int argc, char** argv) {
+namespace {
+
+struct MnistFlags {
   MnistConfig c;
   std::string variant = "original", l2_on = "product";
   std::string out, mnist_dir = default_mnist_dir();
@@ -26,54 +35,122 @@ int run_mnist(int argc, char** argv) {
   int threads = 0;
   std::string conv = "automatic";
   bool no_plot = false, no_progress = false;
+  double checkpoint_every = 300;
+  std::string resume;
+};
 
-  po::options_description flags(
-      "overparam mnist: train TensorFlow's MNIST tutorial convnet, or its overparameterized\n"
-      "variant (each dense weight a product of two matrices), as in the paper's last figure\n\n"
-      "Usage: overparam mnist [OPTIONS]\n\nOptions");
+// The flags that may come with --resume: how the run goes on, not what it computes.
+const std::vector<std::string> resume_flags = {
+    "threads", "progress", "no-progress", "plot", "no-plot", "checkpoint-every", "help"};
+
+void declare_flags(po::options_description& flags, MnistFlags& f) {
+  MnistConfig& c = f.c;
   flags.add_options()("help,h", "print this help")(
-      "variant", po::value(&variant)->default_value(variant), "original|overparam")(
+      "variant", po::value(&f.variant)->default_value(f.variant), "original|overparam")(
       "epochs", po::value(&c.epochs)->default_value(c.epochs),
       "passes over the 55,000 training images")(
       "steps", po::value(&c.steps)->default_value(0),
       "training steps (0: as many as --epochs takes; 10 epochs are 8593 steps)")(
       "batch-size", po::value(&c.batch_size)->default_value(c.batch_size), "images per step")(
-      "l2-on", po::value(&l2_on)->default_value(l2_on),
+      "l2-on", po::value(&f.l2_on)->default_value(f.l2_on),
       "overparam: the L2 term sees the product W1*W2 or each factor (product|factors)")(
       "eval-every", po::value(&c.eval_every)->default_value(c.eval_every),
       "validation and test error every K steps, and at the end (0: at the end only)")(
       "seed", po::value(&c.seed)->default_value(c.seed), "seed of the weights and dropout masks")(
-      "conv", po::value(&conv)->default_value(conv),
+      "conv", po::value(&f.conv)->default_value(f.conv),
       "how the convolutions compute: automatic (Winograd where it has fewer multiply-adds, "
-      "im2col elsewhere), im2col or fast")("threads", po::value(&threads)->default_value(0),
+      "im2col elsewhere), im2col or fast")("threads", po::value(&f.threads)->default_value(0),
                                            "threads (0: one per core)")(
-      "mnist-dir", po::value(&mnist_dir)->default_value(mnist_dir),
+      "mnist-dir", po::value(&f.mnist_dir)->default_value(f.mnist_dir),
       "folder with the four MNIST files (scripts/fetch-mnist.sh puts them in data/mnist)")(
-      "validation-size", po::value(&validation_size)->default_value(validation_size),
+      "validation-size", po::value(&f.validation_size)->default_value(f.validation_size),
       "training images held out for validation (the first ones, as in the tutorial)")(
-      "out", po::value(&out), "output folder (default: runs/mnist-VARIANT-TIMESTAMP)")(
+      "out", po::value(&f.out), "output folder (default: runs/mnist-VARIANT-TIMESTAMP)")(
       "plot", po::bool_switch(), "draw batch_loss.png (the default)")(
-      "no-plot", po::bool_switch(&no_plot), "do not draw batch_loss.png")(
+      "no-plot", po::bool_switch(&f.no_plot), "do not draw batch_loss.png")(
       "progress", po::bool_switch(), "show a progress line on a terminal (the default)")(
-      "no-progress", po::bool_switch(&no_progress), "no progress line");
+      "no-progress", po::bool_switch(&f.no_progress), "no progress line")(
+      "checkpoint-every", po::value(&f.checkpoint_every)->default_value(f.checkpoint_every),
+      "write the run's whole state to OUT/checkpoint.cbor every SECONDS of training, and when "
+      "Ctrl-C or SIGTERM stops it (0: only then)")(
+      "resume", po::value(&f.resume),
+      "continue the run in this folder from its checkpoint.cbor, with the settings it was "
+      "started with, to the results it would have had (only --threads, --no-progress, --no-plot "
+      "and --checkpoint-every may be given with it)");
+}
+
+// A 64-bit FNV-1a hash of the images and labels of every split: a resumed run must train on the
+// data it started on.
+std::uint64_t data_fingerprint(const data::Mnist& mnist) {
+  std::uint64_t h = 14695981039346656037ull;
+  auto mix = [&h](std::uint64_t word) { h = (h ^ word) * 1099511628211ull; };
+  for (const data::MnistSplit* split : {&mnist.train, &mnist.validation, &mnist.test}) {
+    mix(split->count);
+    for (float pixel : split->images) {
+      std::uint32_t bits;
+      std::memcpy(&bits, &pixel, sizeof bits);
+      mix(bits);
+    }
+    for (int label : split->labels) mix(std::uint64_t(label));
+  }
+  return h;
+}
+
+}  // namespace
+
+int run_mnist(int argc, char** argv) {
+  MnistFlags f;
+  po::options_description flags(
+      "overparam mnist: train TensorFlow's MNIST tutorial convnet, or its overparameterized\n"
+      "variant (each dense weight a product of two matrices), as in the paper's last figure\n\n"
+      "Usage: overparam mnist [OPTIONS]\n       overparam mnist --resume DIR\n\nOptions");
+  declare_flags(flags, f);
   po::variables_map vm;
   if (const int stop = parse_flags("mnist", argc, argv, flags, vm); stop >= 0) return stop;
-  c.progress = !no_progress;
+  if (!(f.checkpoint_every >= 0) || !std::isfinite(f.checkpoint_every)) {
+    std::cerr << "overparam mnist: --checkpoint-every must be a number of seconds >= 0, got "
+              << show(f.checkpoint_every) << "\n";
+    return 2;
+  }
+  std::vector<std::string> arguments = typed_arguments(argc, argv);
+  // --resume: the run's own arguments, from its checkpoint, replace the command line's.
+  Json checkpoint;
+  if (vm.count("resume")) {
+    const std::string dir = f.resume;
+    // A file it cannot use: DataError, exit 1.
+    if (const int stop = open_resume("mnist", vm, resume_flags, dir, checkpoint); stop >= 0)
+      return stop;
+    MnistFlags saved;
+    po::options_description saved_flags;
+    declare_flags(saved_flags, saved);
+    po::variables_map saved_vm;
+    parse_saved_arguments("mnist", dir, checkpoint, saved_flags, saved_vm);
+    arguments = checkpoint.at("arguments").get<std::vector<std::string>>();
+    saved.out = dir;  // where the run is now, whatever --out it was given
+    if (!vm["threads"].defaulted()) saved.threads = f.threads;
+    if (f.no_progress) saved.no_progress = true;
+    if (f.no_plot) saved.no_plot = true;
+    if (!vm["checkpoint-every"].defaulted()) saved.checkpoint_every = f.checkpoint_every;
+    f = saved;
+    f.resume = dir;
+  }
+  MnistConfig& c = f.c;
+  c.progress = !f.no_progress;
   c.verbose = true;
   try {
-    if (threads < 0) throw std::invalid_argument("--threads must be >= 0");
-    check_path_given("--mnist-dir", mnist_dir, "a folder of MNIST files");
-    c.variant = parse_mnist_variant(variant);
-    c.l2_on = parse_l2_on(l2_on);
-    c.conv = parse_conv(conv);
+    if (f.threads < 0) throw std::invalid_argument("--threads must be >= 0");
+    check_path_given("--mnist-dir", f.mnist_dir, "a folder of MNIST files");
+    c.variant = parse_mnist_variant(f.variant);
+    c.l2_on = parse_l2_on(f.l2_on);
+    c.conv = parse_conv(f.conv);
     validate_mnist_config(c);
   } catch (const std::invalid_argument& e) {
     std::cerr << "overparam mnist: " << e.what() << "\n";
     return 2;
   }
   data::Mnist mnist;
-  if (!load_mnist_or_explain("mnist", mnist_dir, validation_size, mnist)) return 1;
-  use_mnist_threads(threads);
+  if (!load_mnist_or_explain("mnist", f.mnist_dir, f.validation_size, mnist)) return 1;
+  use_mnist_threads(f.threads);
   try {  // every thread's OpenBLAS buffer must fit, or OpenBLAS spins (report/limits.hpp)
     require_memory(double(ad::blas::num_threads()) * blas_thread_reserve_bytes,
                    std::to_string(ad::blas::num_threads()) + " threads (--threads)");
@@ -81,26 +158,59 @@ int run_mnist(int argc, char** argv) {
     std::cerr << "overparam mnist: " << e.what() << "; give fewer --threads or a larger limit\n";
     return 2;
   }
+  Json settings = mnist_result_json(c, MnistResult{}, f.mnist_dir, f.threads)["settings"];
+  settings["validation_size"] = f.validation_size;
+  const std::uint64_t fingerprint = data_fingerprint(mnist);
+  if (!f.resume.empty()) {
+    // The checkpoint must be this run's: the same settings as this program reads its arguments,
+    // and the same images (files changed since would train another model).
+    const std::string path = checkpoint_path(f.resume);
+    require_saved_settings(f.resume, checkpoint, settings, {"threads"});
+    if (checkpoint.value("data_fingerprint", std::uint64_t{0}) != fingerprint)
+      throw data::DataError(path + ": the images in " + f.mnist_dir +
+                            " are not those the run started on");
+    try {
+      c.resume =
+          std::make_shared<MnistCheckpoint>(mnist_checkpoint_from_record(checkpoint.at("state")));
+    } catch (const std::exception& e) {
+      throw data::DataError(path + ": " + e.what());
+    }
+  }
+  std::string out = f.out;
   if (out.empty())
-    out = new_run_dir("runs/mnist-" + variant);
+    out = new_run_dir("runs/mnist-" + f.variant);
   else
     claim_output_dir(out);
 
   const std::size_t steps = mnist_steps(c, mnist.train.count);
-  say("data: %s (%zu training, %zu validation, %zu test images)\n", mnist_dir.c_str(),
+  say("data: %s (%zu training, %zu validation, %zu test images)\n", f.mnist_dir.c_str(),
       mnist.train.count, mnist.validation.count, mnist.test.count);
-  say("model: %s%s, %zu steps of batch %zu (%.2f epochs), seed %llu, %d threads\n", variant.c_str(),
-      c.variant == MnistVariant::overparam ? (", l2 on " + l2_on).c_str() : "", steps, c.batch_size,
-      double(steps * c.batch_size) / double(mnist.train.count), (unsigned long long)c.seed,
-      ad::blas::num_threads());
-  c.progress_label = variant;
+  say("model: %s%s, %zu steps of batch %zu (%.2f epochs), seed %llu, %d threads\n",
+      f.variant.c_str(), c.variant == MnistVariant::overparam ? (", l2 on " + f.l2_on).c_str() : "",
+      steps, c.batch_size, double(steps * c.batch_size) / double(mnist.train.count),
+      (unsigned long long)c.seed, ad::blas::num_threads());
+  if (c.resume) say("resuming %s at step %zu of %zu\n", out.c_str(), c.resume->step, steps);
+  Json header;
+  header["arguments"] = arguments;
+  header["settings"] = settings;
+  header["data_fingerprint"] = fingerprint;
+  c.save_checkpoint = [header, out](const MnistCheckpoint& state) {
+    Json record = header;
+    record["state"] = mnist_checkpoint_record(state);
+    write_checkpoint(out, "mnist", std::move(record));
+  };
+  c.checkpoint_seconds =
+      f.checkpoint_every > 0 ? f.checkpoint_every : std::numeric_limits<double>::infinity();
+  c.progress_label = f.variant;
   const MnistResult r = train_mnist(mnist, c);
-  write_mnist_run(out, c, r, mnist_dir, threads, !no_plot);
+  write_mnist_run(out, c, r, f.mnist_dir, f.threads, !f.no_plot);
   if (r.interrupted) {
     std::cerr << "overparam mnist: interrupted after " << r.steps << " of " << steps
-              << " steps; the batch losses so far are in " << out << "/\n";
+              << " steps; the batch losses so far are in " << out
+              << "/, and 'overparam mnist --resume " << out << "' continues it\n";
     return interrupted_exit_code();
   }
+  remove_checkpoint(out);  // complete: nothing left to resume
 
   const MnistEval& last = r.evals.back();
   say("batch loss %.4f -> %.4f over %zu steps (%.1f ms per step, %.0f s training, "
@@ -109,7 +219,7 @@ int run_mnist(int argc, char** argv) {
       r.train_seconds, r.eval_seconds);
   say("validation error %.2f%%, test error %.2f%%\n", last.validation_error, last.test_error);
   say("wrote %s/ (batch_loss.csv, eval.csv, run.json%s)\n", out.c_str(),
-      no_plot ? "" : ", batch_loss.png");
+      f.no_plot ? "" : ", batch_loss.png");
   if (r.diverged) {
     std::cerr << "overparam mnist: the loss diverged at step " << r.steps << "\n";
     return 3;

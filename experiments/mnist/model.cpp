@@ -57,7 +57,7 @@ MnistModel::MnistModel(MnistVariant variant, std::uint64_t seed) : variant_(vari
                    .in = features, .hidden = 512, .out = 512, .seed = derive_seed(seed, 3)}));
   }
   net_.emplace<nn::ReLU<float>>("relu3");
-  net_.emplace<nn::Dropout<float>>("dropout", 0.5, derive_seed(seed, 5));
+  dropout_ = &net_.emplace<nn::Dropout<float>>("dropout", 0.5, derive_seed(seed, 5));
   if (variant == MnistVariant::original) {
     dense_.push_back(&net_.emplace<nn::Dense<float>>(
         "fc2", nn::DenseOptions{.in = 512, .out = 10, .seed = derive_seed(seed, 4)}));

@@ -65,12 +65,15 @@ class MnistModel {
   MnistVariant variant() const { return variant_; }
   void train(bool on = true) { net_.train(on); }
   void eval() { net_.eval(); }
+  // The dropout layer, whose count of masks drawn a checkpoint keeps.
+  nn::Dropout<float>& dropout() { return *dropout_; }
 
  private:
   MnistVariant variant_;
   nn::Sequential<float> net_;
   std::vector<nn::Dense<float>*> dense_;
   std::vector<nn::OverparamDense<float>*> overparam_;
+  nn::Dropout<float>* dropout_ = nullptr;
 };
 
 }  // namespace experiments

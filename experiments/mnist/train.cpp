@@ -102,10 +102,46 @@ MnistResult train_mnist(const data::Mnist& mnist, const MnistConfig& c) {
   const optim::StaircaseDecay schedule{mnist_base_lr, mnist_lr_decay, train.count};
 
   MnistResult result;
+  std::size_t first = 0;
+  if (c.resume) {
+    const MnistCheckpoint& saved = *c.resume;
+    if (saved.step > steps)
+      throw std::invalid_argument("train_mnist: the checkpoint is at step " +
+                                  std::to_string(saved.step) + " of a " + std::to_string(steps) +
+                                  "-step run");
+    std::vector<ad::Parameter<float>*> params = model.net().parameters();
+    if (saved.parameters.size() != params.size())
+      throw std::invalid_argument("train_mnist: the checkpoint holds " +
+                                  std::to_string(saved.parameters.size()) + " parameters for a " +
+                                  std::string(to_string(variant)) + " model's " +
+                                  std::to_string(params.size()));
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      if (saved.parameters[i].shape() != params[i]->value().shape())
+        throw std::invalid_argument("train_mnist: the checkpoint's parameter " +
+                                    std::to_string(i + 1) + " has another shape than the model's");
+      params[i]->value() = saved.parameters[i];
+    }
+    opt.load_state(saved.optimizer);
+    model.dropout().set_calls(saved.dropout_calls);
+    result = saved.result;
+    first = saved.step;
+  }
   result.num_parameters = model.net().num_parameters();
   result.batch_loss.reserve(steps);
   result.lr.reserve(steps);
-  Progress progress(c.progress_label, steps, c.progress);
+  Progress progress(c.progress_label, steps, c.progress, first);
+  auto last_checkpoint = std::chrono::steady_clock::now();
+  auto save_checkpoint = [&](std::size_t done) {
+    MnistCheckpoint checkpoint;
+    checkpoint.step = done;
+    checkpoint.optimizer = opt.state();
+    checkpoint.dropout_calls = model.dropout().calls();
+    checkpoint.result = result;
+    for (ad::Parameter<float>* p : model.net().parameters())
+      checkpoint.parameters.push_back(p->value());
+    c.save_checkpoint(checkpoint);
+    last_checkpoint = std::chrono::steady_clock::now();
+  };
   auto evaluate = [&](std::size_t step) {
     const auto start = std::chrono::steady_clock::now();
     MnistEval e{step, mnist_error(model, mnist.validation, c.eval_batch),
@@ -118,7 +154,7 @@ MnistResult train_mnist(const data::Mnist& mnist, const MnistConfig& c) {
   ad::Tape<float> tape;
   ad::Tensor<float> x;
   std::vector<int> labels(c.batch_size);
-  for (std::size_t step = 0; step < steps; ++step) {
+  for (std::size_t step = first; step < steps; ++step) {
     const auto start = std::chrono::steady_clock::now();
     // The tutorial's batches: in order, wrapping around before the last partial batch.
     const std::size_t offset = (step * c.batch_size) % (train.count - c.batch_size);
@@ -156,7 +192,11 @@ MnistResult train_mnist(const data::Mnist& mnist, const MnistConfig& c) {
     }
     // Ctrl-C or SIGTERM: keep the steps done (at least this one, so that a signal that came
     // during the set-up still leaves a step to look at) and skip the final evaluation.
-    if (interrupted() && step + 1 < steps) {
+    const bool stop = interrupted() && step + 1 < steps;
+    if (c.save_checkpoint && step + 1 < steps &&
+        (stop || seconds_since(last_checkpoint) >= c.checkpoint_seconds))
+      save_checkpoint(step + 1);
+    if (stop) {
       result.interrupted = true;
       break;
     }

@@ -4,14 +4,20 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <limits>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "autodiff/conv.hpp"
 #include "data_loaders/mnist.hpp"
 #include "experiments/mnist/model.hpp"
+#include "optim/optimizer.hpp"
 
 namespace experiments {
+
+struct MnistCheckpoint;
 
 struct MnistConfig {
   MnistVariant variant = MnistVariant::original;
@@ -26,6 +32,12 @@ struct MnistConfig {
   bool progress = false;                                  // a progress line on a terminal
   bool verbose = false;                                   // a line on stdout at each evaluation
   std::string progress_label = "mnist";
+  // Called with the whole state every checkpoint_seconds of training and when SIGINT/SIGTERM
+  // stops it (not called when empty).
+  std::function<void(const MnistCheckpoint&)> save_checkpoint;
+  double checkpoint_seconds = std::numeric_limits<double>::infinity();
+  // Continue this checkpoint's run instead of starting one (the same config it was taken with).
+  std::shared_ptr<const MnistCheckpoint> resume;
 };
 
 // Throws std::invalid_argument naming the flag for an out-of-range setting (the command line
@@ -51,6 +63,17 @@ struct MnistResult {
   double seconds_per_step() const { return steps ? train_seconds / double(steps) : 0.0; }
 };
 
+// What train_mnist hands to save_checkpoint: everything a step depends on, so that a resumed run
+// takes the steps the uninterrupted one would have, bit for bit. The batch of a step and its rate
+// follow from the step itself (batches in order, the staircase schedule).
+struct MnistCheckpoint {
+  std::size_t step = 0;                     // steps done: the next one to take
+  std::vector<ad::Tensor<float>> parameters;  // in the order of net().parameters()
+  optim::OptimizerState<float> optimizer;     // Momentum's velocity and rate
+  std::uint64_t dropout_calls = 0;            // masks drawn so far
+  MnistResult result;                         // the rows so far and the timings
+};
+
 // The steps a config runs on `train_images` training images.
 std::size_t mnist_steps(const MnistConfig& config, std::size_t train_images);
 
@@ -58,7 +81,8 @@ std::size_t mnist_steps(const MnistConfig& config, std::size_t train_images);
 // model is left in evaluation mode).
 double mnist_error(MnistModel& model, const data::MnistSplit& split, std::size_t batch = 500);
 
-// Trains from scratch. Requires: a valid config; more training images than the batch size
+// Trains from scratch, or from config.resume's step on. Requires: a valid config; more training
+// images than the batch size; a checkpoint of this model and of no more steps than the config's
 // (throws std::invalid_argument otherwise).
 MnistResult train_mnist(const data::Mnist& mnist, const MnistConfig& config);
 

@@ -118,3 +118,29 @@ ok = open("/tmp/overparam-ok.npy", "rb").read()
 npy_folder("npy_truncated", raw=ok[:-100])
 # A version 2.0 header announcing 4 GiB of header (NumPy reads at most 10000 bytes of one).
 npy_folder("npy_long_header", raw=b"\x93NUMPY\x02\x00" + struct.pack("<I", 0xffffffff) + header.encode())
+
+
+# ---- checkpoint.cbor for `overparam linear --resume` and `overparam mnist --resume` ----
+def cbor_map(entries):
+    """A CBOR map of short text keys to small unsigned integers or short text (RFC 8949)."""
+    def item(value):
+        if isinstance(value, int):
+            assert 0 <= value < 24
+            return bytes([value])
+        raw = value.encode()
+        assert len(raw) < 24
+        return bytes([0x60 + len(raw)]) + raw
+    assert len(entries) < 24
+    return bytes([0xa0 + len(entries)]) + b"".join(item(k) + item(v) for k, v in entries.items())
+
+
+def checkpoint_folder(name, raw):
+    shutil.rmtree(name, ignore_errors=True)
+    os.makedirs(name)
+    open(os.path.join(name, "checkpoint.cbor"), "wb").write(raw)
+
+
+checkpoint_folder("checkpoint_not_cbor", b"\xff this is not CBOR\n")
+checkpoint_folder("checkpoint_of_mnist", cbor_map({"format": 1, "command": "mnist"}))
+checkpoint_folder("checkpoint_format_2", cbor_map({"format": 2, "command": "linear"}))
+checkpoint_folder("checkpoint_no_arguments", cbor_map({"format": 1, "command": "linear"}))

@@ -289,3 +289,65 @@ TEST_CASE("signals: a figure stopped by SIGINT resumes from its kept jobs to the
     }
   CHECK(csvs > 10);
 }
+
+TEST_CASE(
+    "signals: a linear or mnist run stopped by SIGINT and continued by --resume writes the files "
+    "of an uninterrupted run, byte for byte",
+    "[experiments][reliability][resume]") {
+  const std::string dir = temp_dir("resume-cli");
+  write_tiny_mnist(dir, 200, 20);
+  struct Case {
+    std::string command;
+    std::vector<std::string> args;  // without --out
+    std::vector<std::string> files;  // those that must be the same
+  };
+  const Case c = GENERATE_COPY(
+      Case{"linear",
+           {"--p", "4", "--depth", "3", "--optimizer", "momentum", "--lr", "1e-4", "--iterations",
+            "15000", "--log-every", "10", "--no-plot", "--no-progress"},
+           {"losses.csv", "W1.npy", "W2.npy", "W3.npy"}},
+      Case{"mnist",
+           {"--mnist-dir", dir, "--validation-size", "20", "--steps", "250", "--batch-size", "8",
+            "--eval-every", "50", "--threads", "1", "--no-plot", "--no-progress"},
+           {"batch_loss.csv", "eval.csv"}});
+  INFO(c.command);
+  auto with_out = [&](const std::string& out) {
+    std::vector<std::string> args{c.command};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    args.insert(args.end(), {"--out", out});
+    return args;
+  };
+  const std::string whole = dir + "/" + c.command + "-whole", part = dir + "/" + c.command + "-part";
+  const Outcome w = run_overparam(with_out(whole));
+  INFO(describe(w));
+  REQUIRE(w.code == 0);
+
+  Child child(test_process::overparam_path(), with_out(part));
+  REQUIRE(wait_for(part));
+  child.send(SIGINT);
+  const Outcome stopped = child.wait(std::chrono::seconds(60));
+  INFO(describe(stopped));
+  REQUIRE(stopped.code == 130);  // stopped part way: the run must be longer than the wait
+  CHECK_THAT(stopped.err, Catch::Contains("'overparam " + c.command + " --resume " + part +
+                                          "' continues it"));
+  REQUIRE(fs::exists(part + "/checkpoint.cbor"));
+  CHECK(read(part + "/" + c.files[0]) != read(whole + "/" + c.files[0]));
+
+  // Flags that would change what it computes are refused; those of how it runs are taken.
+  Outcome o = run_overparam({c.command, "--resume", part, "--seed", "5"});
+  CHECK(o.code == 2);
+  CHECK_THAT(o.err, Catch::Contains("--resume continues the run with the settings it was started "
+                                    "with; drop --seed"));
+  o = run_overparam({c.command, "--resume", part, "--no-progress", "--checkpoint-every", "0"});
+  INFO(describe(o));
+  REQUIRE(o.code == 0);
+  CHECK_THAT(o.out, Catch::Contains("resuming " + part + " at"));
+  for (const std::string& file : c.files) {
+    INFO(file);
+    CHECK(read(part + "/" + file) == read(whole + "/" + file));
+  }
+  CHECK(!fs::exists(part + "/checkpoint.cbor"));  // complete: nothing left to resume
+  o = run_overparam({c.command, "--resume", part});
+  CHECK(o.code == 2);
+  CHECK_THAT(o.err, Catch::Contains("holds a run that completed"));
+}

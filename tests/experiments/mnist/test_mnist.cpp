@@ -1,12 +1,20 @@
 #include <catch2/catch.hpp>
 
+#include <csignal>
 #include <cmath>
+#include <cstring>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "experiments/files.hpp"
+#include "experiments/mnist/checkpoint.hpp"
 #include "experiments/mnist/model.hpp"
 #include "experiments/mnist/train.hpp"
 #include "experiments/mnist/verdicts.hpp"
+#include "experiments/report/interrupt.hpp"
+#include "experiments/tiny_mnist.hpp"
 #include "optim/schedule.hpp"
 
 TEST_CASE("mnist: the tutorial's step count and staircase schedule", "[experiments][mnist]") {
@@ -145,4 +153,90 @@ TEST_CASE("mnist_verdicts: the paper's three claims, judged from the numbers", "
                                         "falls below the original's for good") &&
                                    Contains("no crossing yet; this run stopped at 3 steps"));
   }
+}
+
+// ---- checkpoints and resume ------------------------------------------------------------------
+
+namespace {
+
+bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
+}
+
+// The checkpoint through its file's encoding (CBOR) and back, as --resume reads it.
+std::shared_ptr<const experiments::MnistCheckpoint> through_cbor(
+    const experiments::MnistCheckpoint& checkpoint) {
+  const auto bytes = experiments::Json::to_cbor(experiments::mnist_checkpoint_record(checkpoint));
+  return std::make_shared<experiments::MnistCheckpoint>(
+      experiments::mnist_checkpoint_from_record(experiments::Json::from_cbor(bytes)));
+}
+
+}  // namespace
+
+TEST_CASE(
+    "train_mnist: a run stopped by a signal and resumed from its checkpoint is the "
+    "uninterrupted run, bit for bit",
+    "[experiments][mnist][resume]") {
+  const std::string dir = temp_dir("mnist-resume");
+  write_tiny_mnist(dir, 120, 20);
+  const data::Mnist mnist = data::load_mnist(dir, 20);  // 100 training images
+  const auto variant =
+      GENERATE(experiments::MnistVariant::original, experiments::MnistVariant::overparam);
+  INFO(experiments::to_string(variant));
+  experiments::MnistConfig c;
+  c.variant = variant;
+  c.batch_size = 16;
+  c.steps = 14;  // batches wrap around the 100 images: the offsets depend on the step
+  c.eval_every = 5;
+  c.eval_batch = 7;
+  const experiments::MnistResult whole = experiments::train_mnist(mnist, c);
+  REQUIRE(whole.steps == 14);
+  REQUIRE(whole.evals.size() == 3);  // steps 5, 10 and 14
+
+  // A checkpoint after every step; SIGINT during the one after step 6, so the run stops after
+  // step 7, the dropout masks and Momentum's velocity of 7 steps in its checkpoint.
+  experiments::MnistConfig stopped = c;
+  std::optional<experiments::MnistCheckpoint> last;
+  stopped.checkpoint_seconds = 0;
+  stopped.save_checkpoint = [&](const experiments::MnistCheckpoint& s) {
+    last = s;
+    if (s.step == 6) std::raise(SIGINT);
+  };
+  experiments::install_interrupt_handlers();
+  const experiments::MnistResult part = experiments::train_mnist(mnist, stopped);
+  experiments::reset_interrupt();
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+  CHECK(part.interrupted);
+  CHECK(part.steps == 7);
+  REQUIRE(last);
+  CHECK(last->step == 7);
+  CHECK(last->dropout_calls == 7);
+  CHECK(last->result.evals.size() == 1);
+
+  experiments::MnistConfig resumed = c;
+  resumed.resume = through_cbor(*last);
+  const experiments::MnistResult rest = experiments::train_mnist(mnist, resumed);
+  CHECK(!rest.interrupted);
+  CHECK(rest.steps == whole.steps);
+  CHECK(same_bits(rest.batch_loss, whole.batch_loss));
+  CHECK(same_bits(rest.lr, whole.lr));
+  REQUIRE(rest.evals.size() == whole.evals.size());
+  for (std::size_t k = 0; k < whole.evals.size(); ++k) {
+    CHECK(rest.evals[k].step == whole.evals[k].step);
+    CHECK(rest.evals[k].validation_error == whole.evals[k].validation_error);
+    CHECK(rest.evals[k].test_error == whole.evals[k].test_error);
+  }
+
+  // The other variant's checkpoint, or one past the end of the run, is refused.
+  experiments::MnistConfig other = resumed;
+  other.variant = variant == experiments::MnistVariant::original
+                      ? experiments::MnistVariant::overparam
+                      : experiments::MnistVariant::original;
+  CHECK_THROWS_WITH(experiments::train_mnist(mnist, other),
+                    Catch::Contains("train_mnist: the checkpoint holds"));
+  experiments::MnistConfig shorter = resumed;
+  shorter.steps = 5;
+  CHECK_THROWS_WITH(experiments::train_mnist(mnist, shorter),
+                    Catch::Contains("the checkpoint is at step 7 of a 5-step run"));
 }

@@ -1,0 +1,36 @@
+// `overparam COMMAND --resume DIR`, for the commands that write checkpoints (linear, mnist): the
+// run's own arguments, kept in DIR/checkpoint.cbor, take the place of the command line's.
+#pragma once
+
+#include <boost/program_options.hpp>
+#include <string>
+#include <vector>
+
+#include "experiments/report/json.hpp"
+
+namespace experiments {
+
+// The arguments as typed after `overparam COMMAND`, for the checkpoint to keep.
+std::vector<std::string> typed_arguments(int argc, char** argv);
+
+// Checks a `--resume DIR` command line: only the flags of `allowed` beside it, and a DIR that
+// holds a checkpoint. Says why not on stderr ("overparam COMMAND: ...") and returns 2, or reads
+// the checkpoint into `checkpoint` and returns -1. A checkpoint it cannot use throws
+// data::DataError naming the file.
+int open_resume(const std::string& command, const boost::program_options::variables_map& vm,
+                const std::vector<std::string>& allowed, const std::string& dir, Json& checkpoint);
+
+// Parses the arguments the checkpoint keeps with `flags`, declared as the command declares its
+// own, into `vm`. Throws data::DataError naming the file when they are missing or no longer parse.
+void parse_saved_arguments(const std::string& command, const std::string& dir,
+                           const Json& checkpoint,
+                           const boost::program_options::options_description& flags,
+                           boost::program_options::variables_map& vm);
+
+// Throws data::DataError naming the checkpoint when `now`, the settings this program reads from
+// the saved arguments, differs from those the checkpoint keeps (under "settings"), but for the
+// keys of `ignored` (how the run goes on, not what it computes).
+void require_saved_settings(const std::string& dir, const Json& checkpoint, Json now,
+                            const std::vector<std::string>& ignored);
+
+}  // namespace experiments
