@@ -46,8 +46,8 @@ struct RunFlags {
 };
 
 // The flags that may come with --resume: how the run goes on, not what it computes.
-const std::vector<std::string> resume_flags = {
-    "threads", "progress", "no-progress", "plot", "no-plot", "checkpoint-every", "help"};
+const std::vector<std::string> resume_flags = {"threads", "progress",         "no-progress", "plot",
+                                               "no-plot", "checkpoint-every", "help"};
 
 void declare_flags(po::options_description& flags, LinearFlags& f, RunFlags& r) {
   flags.add_options()("help,h", "print this help");

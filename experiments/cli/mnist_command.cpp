@@ -40,8 +40,8 @@ struct MnistFlags {
 };
 
 // The flags that may come with --resume: how the run goes on, not what it computes.
-const std::vector<std::string> resume_flags = {
-    "threads", "progress", "no-progress", "plot", "no-plot", "checkpoint-every", "help"};
+const std::vector<std::string> resume_flags = {"threads", "progress",         "no-progress", "plot",
+                                               "no-plot", "checkpoint-every", "help"};
 
 void declare_flags(po::options_description& flags, MnistFlags& f) {
   MnistConfig& c = f.c;

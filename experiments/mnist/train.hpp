@@ -67,7 +67,7 @@ struct MnistResult {
 // takes the steps the uninterrupted one would have, bit for bit. The batch of a step and its rate
 // follow from the step itself (batches in order, the staircase schedule).
 struct MnistCheckpoint {
-  std::size_t step = 0;                     // steps done: the next one to take
+  std::size_t step = 0;                       // steps done: the next one to take
   std::vector<ad::Tensor<float>> parameters;  // in the order of net().parameters()
   optim::OptimizerState<float> optimizer;     // Momentum's velocity and rate
   std::uint64_t dropout_calls = 0;            // masks drawn so far

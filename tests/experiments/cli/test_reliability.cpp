@@ -298,7 +298,7 @@ TEST_CASE(
   write_tiny_mnist(dir, 200, 20);
   struct Case {
     std::string command;
-    std::vector<std::string> args;  // without --out
+    std::vector<std::string> args;   // without --out
     std::vector<std::string> files;  // those that must be the same
   };
   const Case c = GENERATE_COPY(
@@ -317,7 +317,8 @@ TEST_CASE(
     args.insert(args.end(), {"--out", out});
     return args;
   };
-  const std::string whole = dir + "/" + c.command + "-whole", part = dir + "/" + c.command + "-part";
+  const std::string whole = dir + "/" + c.command + "-whole",
+                    part = dir + "/" + c.command + "-part";
   const Outcome w = run_overparam(with_out(whole));
   INFO(describe(w));
   REQUIRE(w.code == 0);
@@ -328,8 +329,8 @@ TEST_CASE(
   const Outcome stopped = child.wait(std::chrono::seconds(60));
   INFO(describe(stopped));
   REQUIRE(stopped.code == 130);  // stopped part way: the run must be longer than the wait
-  CHECK_THAT(stopped.err, Catch::Contains("'overparam " + c.command + " --resume " + part +
-                                          "' continues it"));
+  CHECK_THAT(stopped.err,
+             Catch::Contains("'overparam " + c.command + " --resume " + part + "' continues it"));
   REQUIRE(fs::exists(part + "/checkpoint.cbor"));
   CHECK(read(part + "/" + c.files[0]) != read(whole + "/" + c.files[0]));
 

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include <csignal>
 #include <cmath>
+#include <csignal>
 #include <cstring>
 #include <memory>
 #include <optional>
