@@ -323,6 +323,7 @@ namespace {
 // rather than std == 0 because the mean of n equal values need not round back to that value.
 ColumnScaling scaling_for(Normalization normalization, double min, double max, double mean,
                           double stddev) {
+  if (normalization == Normalization::none) return ColumnScaling{};
   if (normalization == Normalization::scale) {  // not centred: v / sqrt(mean v²)
     const double rms = std::sqrt(stddev * stddev + mean * mean);
     return ColumnScaling{0.0, rms > 0 ? rms : 1.0};
@@ -352,7 +353,7 @@ void check_scaling(const ColumnScaling& scaling, const Dataset& dataset,
 
 }  // namespace
 
-void normalize(Dataset& dataset, Normalization normalization) {
+void normalize(Dataset& dataset, Normalization normalization, Normalization target) {
   const std::size_t rows = dataset.rows, features = dataset.features;
   if (dataset.x.size() != rows * features || dataset.y.size() != rows) {
     throw std::invalid_argument(
@@ -360,14 +361,17 @@ void normalize(Dataset& dataset, Normalization normalization) {
         " features but holds x of size " + std::to_string(dataset.x.size()) + " and y of size " +
         std::to_string(dataset.y.size()) + "; expected x of size rows * features, y of size rows");
   }
-  if (normalization == Normalization::none) return;
-  if (dataset.normalization != Normalization::none) {
+  if (normalization == Normalization::none && target == Normalization::none) return;
+  if (dataset.normalization != Normalization::none ||
+      dataset.target_normalization != Normalization::none) {
     throw std::logic_error("normalize: the dataset is already normalized (" +
-                           to_string(dataset.normalization) +
+                           to_string(dataset.normalization) + ", target " +
+                           to_string(dataset.target_normalization) +
                            "); normalize a fresh copy from load_gas() instead");
   }
   if (rows == 0) {
     dataset.normalization = normalization;
+    dataset.target_normalization = target;
     dataset.feature_scaling.assign(features, ColumnScaling{});
     dataset.target_scaling = ColumnScaling{};
     return;
@@ -407,11 +411,11 @@ void normalize(Dataset& dataset, Normalization normalization) {
   y_mean /= static_cast<double>(rows);
   for (double v : dataset.y) y_var += (v - y_mean) * (v - y_mean);
   double y_std = std::sqrt(y_var / static_cast<double>(rows));
-  const ColumnScaling target_scaling = scaling_for(normalization, *y_min, *y_max, y_mean, y_std);
-  check_scaling(target_scaling, dataset, normalization, "the concentration (the target)", *y_min,
-                *y_max);
+  const ColumnScaling target_scaling = scaling_for(target, *y_min, *y_max, y_mean, y_std);
+  check_scaling(target_scaling, dataset, target, "the concentration (the target)", *y_min, *y_max);
 
   dataset.normalization = normalization;
+  dataset.target_normalization = target;
   dataset.feature_scaling = std::move(feature_scaling);
   dataset.target_scaling = target_scaling;
   for (std::size_t r = 0; r < rows; ++r) {

@@ -61,7 +61,8 @@ struct Dataset {
   std::string source;     // the file or directory it was read from
   int gas_class = 0;      // the UCI class the rows belong to (1 = ethanol)
 
-  Normalization normalization = Normalization::none;
+  Normalization normalization = Normalization::none;         // of the features
+  Normalization target_normalization = Normalization::none;  // of the target
   std::vector<ColumnScaling> feature_scaling;  // [features], how each x column was rescaled
   ColumnScaling target_scaling;                // how y was rescaled
 
@@ -91,14 +92,19 @@ Dataset load_gas(const std::string& path, int gas_class = 1);
 Dataset parse_gas(std::string_view text, const std::string& name, int gas_class = 1);
 
 // Requires: dataset.x.size() == rows * features and dataset.y.size() == rows (else
-//           std::invalid_argument); the dataset not yet normalized, unless `normalization` is
-//           none (else std::logic_error: normalize a fresh copy instead).
-// Ensures:  every feature column and the target rescaled as `normalization` says, the statistics
-//           used stored in feature_scaling / target_scaling, and dataset.normalization set. A
+//           std::invalid_argument); the dataset not yet normalized, unless both normalizations
+//           are none (else std::logic_error: normalize a fresh copy instead).
+// Ensures:  every feature column rescaled as `features` says and the target as `target` says, the
+//           statistics used stored in feature_scaling / target_scaling, and
+//           dataset.normalization / target_normalization set. A
 //           column whose values a double cannot rescale (a spread from -1e308 to 1e308 overflows
 //           the statistics; distinct subnormal values can underflow the standard deviation to 0)
 //           throws DataError naming dataset.source, the column and its range, before the dataset
 //           is changed.
-void normalize(Dataset& dataset, Normalization normalization);
+void normalize(Dataset& dataset, Normalization features, Normalization target);
+// The features and the target alike.
+inline void normalize(Dataset& dataset, Normalization normalization) {
+  normalize(dataset, normalization, normalization);
+}
 
 }  // namespace data

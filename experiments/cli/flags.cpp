@@ -191,9 +191,11 @@ optim::Preset parse_preset(const std::string& name) {
 void add_figure_flags(boost::program_options::options_description& flags, FigureFlags& f,
                       const std::string& seeds_help) {
   namespace po = boost::program_options;
-  flags.add_options()("normalize", po::value(&f.normalize)->default_value(f.normalize),
-                      "zscore|minmax|scale|none (scale: to unit RMS, not centred)")(
-      "whiten", po::bool_switch(&f.whiten), "PCA-whiten the features after --normalize")(
+  flags.add_options()(
+      "normalize", po::value(&f.normalize)->default_value(f.normalize),
+      "zscore|minmax|scale|none: the features (scale: to unit RMS, not centred); the target is "
+      "z-scored, or raw with none")("whiten", po::bool_switch(&f.whiten),
+                                    "PCA-whiten the features after --normalize")(
       "loss-scale", po::value(&f.loss_scale)->default_value(f.loss_scale),
       "mean: L = (1/m) sum r^p, the paper's; mean-over-p: (1/(p m)) sum r^p")(
       "optimizer-defaults", po::value(&f.optimizer_defaults)->default_value(f.optimizer_defaults),

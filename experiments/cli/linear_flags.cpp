@@ -60,7 +60,8 @@ void add_linear_flags(po::options_description& flags, LinearFlags& f) {
                       "gas data: a UCI file (plain or .gz) or a folder of batchN.dat files")(
       "gas", po::value(&f.gas)->default_value(f.gas), "UCI gas class to keep (1 = ethanol)")(
       "normalize", po::value(&f.normalize)->default_value(f.normalize),
-      "zscore|minmax|scale|none (scale: to unit RMS, not centred)")(
+      "zscore|minmax|scale|none: the features (scale: to unit RMS, not centred); the target is "
+      "z-scored, or raw with none")(
       "whiten", po::bool_switch(&f.whiten),
       "PCA-whiten the features after --normalize (their covariance becomes the identity)")(
       "p", po::value(&f.p)->default_value(f.p),

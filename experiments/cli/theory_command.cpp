@@ -52,8 +52,9 @@ int run_curl(int argc, char** argv) {
       "gas data: a UCI file (plain or .gz) or a folder of batchN.dat files")(
       "gas", po::value(&gas)->default_value(gas), "UCI gas class to keep (1 = ethanol)")(
       "normalize", po::value(&normalization)->default_value(normalization),
-      "zscore|minmax|scale|none (scale: to unit RMS, not centred)")(
-      "r-inner", po::value(&r_inner)->default_value(r_inner), "inner radius, in units of ||W*||")(
+      "zscore|minmax|scale|none: the features (scale: to unit RMS, not centred); the target is "
+      "z-scored, or raw with none")("r-inner", po::value(&r_inner)->default_value(r_inner),
+                                    "inner radius, in units of ||W*||")(
       "r-outer", po::value(&r_outer)->default_value(r_outer), "outer radius, in units of ||W*||")(
       "theta-from", po::value(&theta_from)->default_value(theta_from), "first angle, degrees")(
       "theta-to", po::value(&theta_to)->default_value(theta_to), "last angle, degrees")(
@@ -84,7 +85,8 @@ int run_curl(int argc, char** argv) {
   // the same whatever OPENBLAS_NUM_THREADS says (the products are small: X is 2565 x 128).
   ad::blas::set_num_threads(1);
   data::Dataset ds = data::load_gas(data_path, gas);
-  data::normalize(ds, data::parse_normalization(normalization));
+  const data::Normalization n = data::parse_normalization(normalization);
+  data::normalize(ds, n, target_normalization(n));
   require_optimum_fits(ds);  // from the file's real shape, before the optimum allocates
   const Optimum opt = lp_optimum(ds.x, ds.y, ds.rows, ds.features, p);
   const double w_norm =

@@ -174,9 +174,11 @@ std::string describe_normalization(data::Normalization n) {
       return "every feature and the target minus its mean, divided by its population standard "
              "deviation";
     case data::Normalization::minmax:
-      return "every feature and the target mapped onto [0, 1]";
+      return "every feature mapped onto [0, 1], the target z-scored (the paper's starting "
+             "distances fix its scale)";
     case data::Normalization::scale:
-      return "every feature and the target divided by its root mean square, not centred";
+      return "every feature divided by its root mean square, not centred, the target z-scored "
+             "(the paper's starting distances fix its scale)";
     case data::Normalization::none:
       break;
   }

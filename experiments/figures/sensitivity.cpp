@@ -178,8 +178,8 @@ std::string sensitivity_body(const SensitivityResult& r) {
          ", the paper's grid of rates and its lowest-final-loss rule. Each cell gives the verdict "
          "and the numbers behind it: distances from the optimum at the end, in the paper's units "
          "((1/m) Σ r^p, the 1/p columns multiplied back by p). `--normalize minmax` and `scale` "
-         "rescale the target as well as the features, so their distances are in other units "
-         "than the paper's: compare the numbers within such a column, not across. " +
+         "rescale the features alone; the target stays z-scored, as the paper's starting "
+         "distances say it was, so every column's distances are in the paper's units. " +
          std::to_string(r.runs) + " trainings in " +
          std::to_string(static_cast<long long>(r.wall_seconds + 0.5)) + " s." +
          (r.interrupted ? " **Interrupted**: the columns after the stop are empty." : "") + "\n\n" +

@@ -75,10 +75,15 @@ void require_optimum_fits(const data::Dataset& ds) {
   }
 }
 
+data::Normalization target_normalization(data::Normalization features) {
+  return features == data::Normalization::none ? data::Normalization::none
+                                               : data::Normalization::zscore;
+}
+
 data::Dataset load_problem_data(const std::string& path, int gas_class,
                                 data::Normalization normalization, bool whiten) {
   data::Dataset ds = data::load_gas(path, gas_class);
-  data::normalize(ds, normalization);
+  data::normalize(ds, normalization, target_normalization(normalization));
   if (whiten) ds.features = whiten_features(ds.x, ds.rows, ds.features);
   return ds;
 }

@@ -87,6 +87,7 @@ Json job_json(const LinearJob& job) {
   problem["data"] = p.data;
   problem["gas"] = p.gas;
   problem["normalize"] = normalization_name(p.normalization);
+  problem["target"] = normalization_name(target_normalization(p.normalization));
   problem["whiten"] = p.whiten;
   problem["p"] = p.p;
   problem["loss_scale"] = loss_scale_name(p.loss_scale);

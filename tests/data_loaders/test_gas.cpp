@@ -389,6 +389,24 @@ TEST_CASE("normalize: minmax maps every column into [0, 1]", "[data]") {
   CHECK(*std::max_element(gas.y.begin(), gas.y.end()) == 1.0);
 }
 
+TEST_CASE("normalize: the features and the target each as asked", "[data]") {
+  const auto features = GENERATE(data::Normalization::none, data::Normalization::minmax,
+                                 data::Normalization::scale, data::Normalization::zscore);
+  const auto target =
+      GENERATE(data::Normalization::none, data::Normalization::zscore, data::Normalization::minmax);
+  INFO(data::to_string(features) << " features, " << data::to_string(target) << " target");
+  data::Dataset both = small_dataset(), x_only = small_dataset(), y_only = small_dataset();
+  data::normalize(both, features, target);
+  data::normalize(x_only, features);
+  data::normalize(y_only, target);
+  CHECK(both.x == x_only.x);
+  CHECK(both.y == y_only.y);
+  CHECK(both.normalization == features);
+  CHECK(both.target_normalization == target);
+  if (features == data::Normalization::none) CHECK(both.x == small_dataset().x);
+  if (target == data::Normalization::none) CHECK(both.y == small_dataset().y);
+}
+
 TEST_CASE("normalize: none leaves the data alone, and misuse is reported", "[data]") {
   data::Dataset d = small_dataset();
   data::normalize(d, data::Normalization::none);
