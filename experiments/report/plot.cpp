@@ -74,26 +74,42 @@ bool panel_commands(std::ostringstream& gp, const Panel& panel) {
   // noenhanced, so ^ _ @ { } are drawn as typed.
   std::vector<std::string> blocks;
   std::string plot = "plot ";
+  std::size_t curves = 0;
+  auto shown = [&o](double x, double y) {
+    // Log scales cannot show zeros or negatives; such points are left out of the picture.
+    return std::isfinite(x) && std::isfinite(y) && !(o.log_y && y <= 0) && !(o.log_x && x <= 0);
+  };
   for (const Series& s : panel.series) {
     std::string block;
     std::size_t points = 0;
     for (std::size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
-      // Log scales cannot show zeros or negatives; such points are left out of the picture.
-      if (!std::isfinite(s.x[i]) || !std::isfinite(s.y[i])) continue;
-      if ((o.log_y && s.y[i] <= 0) || (o.log_x && s.x[i] <= 0)) continue;
+      if (!shown(s.x[i], s.y[i])) continue;
       block += number(s.x[i]) + " " + number(s.y[i]) + "\n";
       ++points;
     }
     if (block.empty()) continue;
+    const std::string colour = " linecolor " + std::to_string(1 + curves % 8);
+    ++curves;
+    std::string band;
+    if (s.low.size() == s.x.size() && s.high.size() == s.x.size()) {
+      for (std::size_t i = 0; i < s.x.size(); ++i)
+        if (shown(s.x[i], s.low[i]) && shown(s.x[i], s.high[i]))
+          band += number(s.x[i]) + " " + number(s.low[i]) + " " + number(s.high[i]) + "\n";
+    }
+    if (!band.empty()) {  // beneath its curve, in its colour
+      plot += std::string(blocks.empty() ? "" : ", ") + "'-' using 1:2:3 with filledcurves" +
+              colour + " fillstyle transparent solid 0.2 noborder notitle";
+      blocks.push_back(band + "e\n");
+    }
     // Curves that coincide (the emulation figure's, by design) stay apart: each its own dash
     // pattern and open marker, about ten along it, the earlier curves' markers larger so that
     // the later ones sit inside them.
     static constexpr int open_markers[] = {6, 4, 8, 12, 1, 2, 3, 10};
     static constexpr const char* sizes[] = {"2.2", "1.8", "1.4", "1.1", "0.9", "0.7"};
-    const std::size_t k = blocks.size();
-    plot += std::string(blocks.empty() ? "" : ", ") + "'-' with linespoints linewidth 2 dashtype " +
-            std::to_string(1 + k % 5) + " pointtype " + std::to_string(open_markers[k % 8]) +
-            " pointsize " + sizes[k % 6] + " pointinterval " +
+    const std::size_t k = curves - 1;
+    plot += std::string(blocks.empty() ? "" : ", ") + "'-' with linespoints linewidth 2" + colour +
+            " dashtype " + std::to_string(1 + k % 5) + " pointtype " +
+            std::to_string(open_markers[k % 8]) + " pointsize " + sizes[k % 6] + " pointinterval " +
             std::to_string(std::max<std::size_t>(1, points / 10)) + " title " +
             gnuplot_quote(s.label);
     blocks.push_back(block + "e\n");

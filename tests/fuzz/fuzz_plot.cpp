@@ -5,7 +5,7 @@
 // number of panels (1 + b % 3); byte 2 the curves per panel (b % 4). Then, in order: the output
 // path, the figure's title, and for each panel its title, x label and y label, then for each
 // curve its legend entry and its points (numbers as strtod reads them, "x y x y ..."). Missing
-// fields are empty. gnuplot is never run.
+// fields are empty. Every second curve has a band, from y/2 to 2y. gnuplot is never run.
 //
 // The script is read back the way gnuplot reads it, and it is a finding when:
 //   - a line holds a control character, or ends in a backslash (gnuplot's line continuation);
@@ -15,7 +15,8 @@
 //   - the user's strings, decoded from the literals in order, differ from what was passed in
 //     (control characters shown as spaces), or a fixed literal ('-', 'Sans,11' ...) changed;
 //   - the inline data differ from the points the header's contract keeps, a data line is not
-//     two finite numbers, or a plot's '-' sources and data blocks do not match.
+//     two finite numbers (three for a band: x, low, high), or a plot's '-' sources and data
+//     blocks do not match.
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -111,7 +112,8 @@ bool finite_number(const std::string& token, double& value) {
   return end == token.c_str() + token.size() && std::isfinite(value);
 }
 
-using Points = std::vector<std::pair<double, double>>;
+// One inline data block: its lines' numbers, in order (two a line for a curve, three for a band).
+using Points = std::vector<std::vector<double>>;
 
 }  // namespace
 
@@ -148,16 +150,24 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       Series s;
       s.label = field();
       const std::vector<double> v = numbers(field());
-      Points kept;  // the header's contract: finite, and positive on a log axis
+      Points kept, band;  // the header's contract: finite, and positive on a log axis
+      const auto shown_point = [&](double x, double y) {
+        return std::isfinite(x) && std::isfinite(y) && !(log_y && y <= 0) && !(log_x && x <= 0);
+      };
       for (std::size_t i = 0; i + 1 < v.size(); i += 2) {
         s.x.push_back(v[i]);
         s.y.push_back(v[i + 1]);
-        if (!std::isfinite(v[i]) || !std::isfinite(v[i + 1])) continue;
-        if ((log_y && v[i + 1] <= 0) || (log_x && v[i] <= 0)) continue;
-        kept.emplace_back(v[i], v[i + 1]);
+        if (k % 2 == 1) {
+          s.low.push_back(v[i + 1] / 2);
+          s.high.push_back(v[i + 1] * 2);
+          if (shown_point(v[i], s.low.back()) && shown_point(v[i], s.high.back()))
+            band.push_back({v[i], s.low.back(), s.high.back()});
+        }
+        if (shown_point(v[i], v[i + 1])) kept.push_back({v[i], v[i + 1]});
       }
       if (!kept.empty()) {
         labels.push_back(shown(s.label));
+        if (!band.empty()) blocks.push_back(band);  // drawn first, beneath its curve
         blocks.push_back(kept);
       }
       panel.series.push_back(std::move(s));
@@ -176,19 +186,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string script = experiments::gnuplot_script(output, panels, title);
 
   // Every command the writer emits, with its literals as Q; [N] stands for a number.
+#define PLOT_ENTRY                                                                            \
+  "Q with linespoints linewidth 2 linecolor [1-8] dashtype [1-5] pointtype [0-9]+ pointsize " \
+  "[.0-9]+ pointinterval [0-9]+ title Q|Q using 1:2:3 with filledcurves linecolor [1-8] "     \
+  "fillstyle transparent solid 0.2 noborder notitle"
   static const std::regex command(
       "set terminal pngcairo size [0-9]+,600 enhanced font Q|set output Q|"
       "set multiplot layout 1,[0-9]+( title Q noenhanced)?|set (title|xlabel|ylabel) Q "
       "noenhanced|set title Q|set grid|set key top right noenhanced|(un)?set logscale [xy]|"
       "set format y( Q)?|set yrange \\[\\*:\\*\\]|set yrange \\[:[-+.0-9e]+\\]|"
       "set autoscale xfix|"
-      "plot Q with linespoints linewidth 2 dashtype [1-5] pointtype [0-9]+ pointsize [.0-9]+ "
-      "pointinterval [0-9]+ title Q(, Q with linespoints linewidth 2 dashtype [1-5] pointtype "
-      "[0-9]+ pointsize [.0-9]+ pointinterval [0-9]+ title Q)*|"
+      "plot (" PLOT_ENTRY ")(, (" PLOT_ENTRY
+      "))*|"
       "plot 1/0 notitle|unset multiplot|unset output");
   check(!script.empty() && script.back() == '\n', "the script ends with a newline");
   std::vector<std::string> user, fixed_wrong;
   std::vector<Points> blocks;
+  std::vector<std::size_t> arity;  // numbers a line in each block
   std::size_t pending = 0, multiplots = 0, no_data = 0;
   std::size_t start = 0;
   while (start < script.size()) {
@@ -204,12 +218,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         --pending;
         continue;
       }
-      const std::size_t space = line.find(' ');
-      double x = 0, y = 0;
-      check(space != std::string::npos && finite_number(line.substr(0, space), x) &&
-                finite_number(line.substr(space + 1), y),
-            "a data line is two finite numbers: " + line);
-      blocks[blocks.size() - pending].emplace_back(x, y);  // the blocks come in order
+      std::vector<double> values;
+      std::size_t from = 0;
+      bool ok = true;
+      while (ok && from <= line.size()) {
+        const std::size_t space = std::min(line.find(' ', from), line.size());
+        double value = 0;
+        ok = finite_number(line.substr(from, space - from), value);
+        values.push_back(value);
+        from = space + 1;
+      }
+      const std::size_t block = blocks.size() - pending;  // the blocks come in order
+      check(ok && values.size() == arity[block],
+            "a data line is " + std::to_string(arity[block]) + " finite numbers: " + line);
+      blocks[block].push_back(values);
       continue;
     }
     std::vector<std::string> literals;
@@ -230,12 +252,25 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       check(literals == std::vector<std::string>{"no data"}, "the 'no data' literal");
       ++no_data;
     } else if (shape.rfind("plot Q", 0) == 0) {
-      for (std::size_t k = 0; k < literals.size(); k += 2) {
-        check(literals[k] == "-", "each curve reads inline data ('-')");
-        user.push_back(literals[k + 1]);
+      // Its entries: a curve reads '-' and has a title; a band reads '-' alone.
+      std::size_t k = 0;
+      for (std::size_t from = 5; from < shape.size();) {
+        const std::size_t comma = std::min(shape.find(", ", from), shape.size());
+        const bool is_band =
+            shape.substr(from, comma - from).find("filledcurves") != std::string::npos;
+        check(k < literals.size() && literals[k] == "-", "each entry reads inline data ('-')");
+        ++k;
+        if (!is_band) {
+          check(k < literals.size(), "each curve has a title");
+          if (k < literals.size()) user.push_back(literals[k]);
+          ++k;
+        }
         blocks.emplace_back();
+        arity.push_back(is_band ? 3 : 2);
         ++pending;
+        from = comma + 2;
       }
+      check(k == literals.size(), "no literal beyond the entries'");
     } else {
       user.insert(user.end(), literals.begin(), literals.end());
     }

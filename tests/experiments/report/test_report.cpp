@@ -15,6 +15,7 @@
 #include "experiments/report/csv.hpp"
 #include "experiments/report/files.hpp"
 #include "experiments/report/json.hpp"
+#include "experiments/report/plot.hpp"
 
 namespace fs = std::filesystem;
 using test_process::Child;
@@ -147,4 +148,28 @@ TEST_CASE("overparam linear: a run refused for a bad --load-init leaves no folde
   CHECK(r.err.find("W1.npy: shape (1,127)") != std::string::npos);
   CHECK_FALSE(fs::exists(cwd + "/runs"));
   fs::remove_all(cwd);
+}
+
+TEST_CASE("gnuplot_script: a curve's band is shaded beneath it, in its colour, from its points",
+          "[experiments][plot]") {
+  experiments::Series banded{
+      "median of 3 seeds", {1, 2, 3}, {1, 0.8, 0.5}, {0.5, 0, 0.2}, {2, 1.5, 1}};
+  experiments::Series plain{"one seed", {1, 2, 3}, {2, 1.5, 1.2}, {}, {}};
+  experiments::PlotOptions o;  // log y: the band's point at a low of 0 is left out
+  const std::string script =
+      experiments::gnuplot_script("/tmp/x.png", {experiments::Panel{{plain, banded}, o}});
+  const std::string plot_line = script.substr(script.find("plot '-'"));
+  CHECK_THAT(plot_line,
+             Catch::StartsWith(
+                 "plot '-' with linespoints linewidth 2 linecolor 1 dashtype 1 pointtype 6 ") &&
+                 Catch::Contains(", '-' using 1:2:3 with filledcurves linecolor 2 fillstyle "
+                                 "transparent solid 0.2 noborder notitle, '-' with linespoints "
+                                 "linewidth 2 linecolor 2 dashtype 2 "));
+  // The blocks in the order of the entries: the plain curve, the band (x low high), the curve.
+  CHECK_THAT(script, Catch::EndsWith("\n1 2\n2 1.5\n3 1.2\ne\n1 0.5 2\n3 0.20000000000000001 1\ne\n"
+                                     "1 1\n2 0.80000000000000004\n3 0.5\ne\nunset output\n"));
+  // No band without one value of each per point.
+  banded.low.pop_back();
+  CHECK_THAT(experiments::gnuplot_script("/tmp/x.png", {experiments::Panel{{banded}, o}}),
+             !Catch::Contains("filledcurves"));
 }
