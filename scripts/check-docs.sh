@@ -15,7 +15,12 @@
 #   scripts/check-docs.sh --acceleration  also rerun `overparam figure acceleration --quick`
 #                                      (about 3 minutes on two cores) into runs/acceleration-quick/
 #                                      and copy its report and heat maps to docs/acceleration/
-#   (--update, --reproduce and --acceleration combine; other arguments go to check_tutorial.py, e.g.
+#   scripts/check-docs.sh --sensitivity  also rerun `overparam figure sensitivity` (its 10^5
+#                                      iterations: about 20 to 30 minutes on two cores) into
+#                                      runs/sensitivity/, copy its table and data to
+#                                      docs/reproduction/sensitivity/, and check that
+#                                      docs/REPRODUCTION.md quotes that table
+#   (--update, --reproduce, --acceleration and --sensitivity combine; other arguments go to check_tutorial.py, e.g.
 #    --vary OPENBLAS_NUM_THREADS=1)
 #
 # Where each picture of docs/ comes from:
@@ -26,6 +31,7 @@
 #   docs/tutorial/depth.png             overparam figure depth --quick (section 4.2)
 #   docs/figures/*.png                  overparam reproduce (--reproduce)
 #   docs/acceleration/*                 overparam figure acceleration --quick (--acceleration)
+#   docs/reproduction/sensitivity/*     overparam figure sensitivity (--sensitivity)
 # The pictures that need Graphviz are left alone, and the script fails saying so, without `dot`
 # (scripts/install-deps.sh --optional installs it).
 set -euo pipefail
@@ -34,10 +40,12 @@ cd "$(dirname "$0")/.."
 check_args=()
 reproduce=0
 acceleration=0
+sensitivity=0
 for arg in "$@"; do
   case $arg in
     --reproduce) reproduce=1 ;;
     --acceleration) acceleration=1 ;;
+    --sensitivity) sensitivity=1 ;;
     *) check_args+=("$arg") ;;
   esac
 done
@@ -82,6 +90,17 @@ if ((acceleration)); then
   for file in acceleration.md speedup.csv acceleration.csv acceleration_l2.png acceleration_l4.png; do
     copy "runs/acceleration-quick/$file" "docs/acceleration/$file"
   done
+fi
+
+if ((sensitivity)); then
+  rm -rf runs/sensitivity
+  nice -n 10 build/overparam figure sensitivity --out runs/sensitivity --no-progress
+  mkdir -p docs/reproduction/sensitivity
+  for file in sensitivity.md sensitivity.csv sensitivity.json; do
+    copy "runs/sensitivity/$file" "docs/reproduction/sensitivity/$file"
+  done
+  python3 scripts/check_sensitivity_table.py ||
+    { echo "check-docs: paste docs/reproduction/sensitivity/sensitivity.md's table into docs/REPRODUCTION.md and revise its words" >&2; exit 1; }
 fi
 
 if ((${#missing[@]})); then
