@@ -74,11 +74,8 @@ int run_linear(int argc, char** argv) {
   declare_flags(flags, f, r);
   po::variables_map vm;
   if (const int stop = parse_flags("linear", argc, argv, flags, vm); stop >= 0) return stop;
-  if (!(r.checkpoint_every >= 0) || !std::isfinite(r.checkpoint_every)) {
-    std::cerr << "overparam linear: --checkpoint-every must be a number of seconds >= 0, got "
-              << show(r.checkpoint_every) << "\n";
-    return 2;
-  }
+  double checkpoint_seconds = 0;
+  if (!checkpoint_interval("linear", r.checkpoint_every, checkpoint_seconds)) return 2;
   std::vector<std::string> arguments = typed_arguments(argc, argv);
   // --resume: the run's own arguments, from its checkpoint, replace the command line's.
   Json checkpoint;
@@ -190,8 +187,7 @@ int run_linear(int argc, char** argv) {
       record["state"] = linear_checkpoint_record(state);
       write_checkpoint(out, "linear", std::move(record));
     };
-    c.checkpoint_seconds =
-        r.checkpoint_every > 0 ? r.checkpoint_every : std::numeric_limits<double>::infinity();
+    checkpoint_interval("linear", r.checkpoint_every, c.checkpoint_seconds);  // checked above
   }
 
   const std::vector<double>& rates = c.rates;

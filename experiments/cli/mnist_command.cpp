@@ -107,11 +107,8 @@ int run_mnist(int argc, char** argv) {
   declare_flags(flags, f);
   po::variables_map vm;
   if (const int stop = parse_flags("mnist", argc, argv, flags, vm); stop >= 0) return stop;
-  if (!(f.checkpoint_every >= 0) || !std::isfinite(f.checkpoint_every)) {
-    std::cerr << "overparam mnist: --checkpoint-every must be a number of seconds >= 0, got "
-              << show(f.checkpoint_every) << "\n";
-    return 2;
-  }
+  double checkpoint_seconds = 0;
+  if (!checkpoint_interval("mnist", f.checkpoint_every, checkpoint_seconds)) return 2;
   std::vector<std::string> arguments = typed_arguments(argc, argv);
   // --resume: the run's own arguments, from its checkpoint, replace the command line's.
   Json checkpoint;
@@ -199,8 +196,7 @@ int run_mnist(int argc, char** argv) {
     record["state"] = mnist_checkpoint_record(state);
     write_checkpoint(out, "mnist", std::move(record));
   };
-  c.checkpoint_seconds =
-      f.checkpoint_every > 0 ? f.checkpoint_every : std::numeric_limits<double>::infinity();
+  checkpoint_interval("mnist", f.checkpoint_every, c.checkpoint_seconds);  // checked above
   c.progress_label = f.variant;
   const MnistResult r = train_mnist(mnist, c);
   write_mnist_run(out, c, r, f.mnist_dir, f.threads, !f.no_plot);

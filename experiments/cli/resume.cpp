@@ -1,8 +1,10 @@
 #include "experiments/cli/resume.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 
 #include "data_loaders/read_file.hpp"
 #include "experiments/cli/flags.hpp"
@@ -11,6 +13,17 @@
 namespace po = boost::program_options;
 
 namespace experiments {
+
+bool checkpoint_interval(const std::string& command, double every, double& seconds) {
+  if (!(every >= 0) || !std::isfinite(every)) {
+    std::cerr << "overparam " << command
+              << ": --checkpoint-every must be a number of seconds >= 0, got " << show(every)
+              << "\n";
+    return false;
+  }
+  seconds = every > 0 ? every : std::numeric_limits<double>::infinity();
+  return true;
+}
 
 std::vector<std::string> typed_arguments(int argc, char** argv) {
   return std::vector<std::string>(argv + 1, argv + argc);

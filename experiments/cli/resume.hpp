@@ -10,6 +10,10 @@
 
 namespace experiments {
 
+// --checkpoint-every SECONDS as the trainers take it: infinity for 0 (only when stopped). Says
+// on stderr ("overparam COMMAND: ...") and returns false for a negative or non-finite value.
+bool checkpoint_interval(const std::string& command, double every, double& seconds);
+
 // The arguments as typed after `overparam COMMAND`, for the checkpoint to keep.
 std::vector<std::string> typed_arguments(int argc, char** argv);
 
