@@ -2,10 +2,12 @@
 //
 // A student who has read tape.hpp should be able to *see* a recorded pass: which nodes the
 // forward created, in what order, with what shapes, and which inputs feed which op. This
-// command records one of three small examples, runs backward through it, prints the nodes as a
+// command records one of four small examples, runs backward through it, prints the nodes as a
 // table and writes the graph as Graphviz DOT (Tape::to_dot), optionally rendered to PNG by
 // Graphviz's `dot` program.
 //
+//   scalar  docs/TUTORIAL.md's section 1: a depth-2 network of two scalars, w2·w1·x, with the
+//           l_4 loss on two examples, whose every value and gradient the tutorial computes
 //   mlp     a two-layer ReLU network, x[5,4] -> 8 hidden -> 3 classes, softmax cross-entropy
 //   linear  the paper's model: a depth-3 linear network (nn::DeepLinear, width 3) with the
 //           l_4 loss (nn::lp_loss), x[6,4] -> y[6,1]
@@ -40,7 +42,7 @@ struct TapeGraph {
 
 // One recorded example after forward and backward.
 struct TapeExample {
-  std::string name;         // "mlp", "linear" or "conv"
+  std::string name;         // "scalar", "mlp", "linear" or "conv"
   std::string description;  // one line for the student
   double loss = 0;
   std::string dot;         // Tape::to_dot() after backward
