@@ -11,7 +11,7 @@
 namespace experiments {
 
 const std::vector<std::string>& tape_example_names() {
-  static const std::vector<std::string> names = {"scalar", "mlp", "linear", "conv"};
+  static const std::vector<std::string> names = {"mlp", "linear", "conv", "scalar"};
   return names;
 }
 
@@ -177,7 +177,8 @@ TapeExample record_tape_example(const std::string& name) {
   if (name == "mlp") return record_mlp();
   if (name == "linear") return record_linear();
   if (name == "conv") return record_conv();
-  throw std::invalid_argument("--example must be scalar, mlp, linear or conv, not '" + name + "'");
+  throw std::invalid_argument("--example must be mlp, linear or conv, not '" + name +
+                              "' (or scalar, the tutorial's network)");
 }
 
 }  // namespace experiments

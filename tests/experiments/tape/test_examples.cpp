@@ -28,4 +28,6 @@ TEST_CASE("tape example scalar: the tutorial's nodes, values and gradients", "[e
   CHECK(ex.gradients[0].name == "W1");
   CHECK(ex.gradients[0].norm == 1.27734375);
   CHECK(ex.gradients[1].norm == 0.42578125);
+  // The names it lists include the tutorial's.
+  CHECK_THROWS_WITH(record_tape_example("rnn"), Catch::Contains("or scalar"));
 }
