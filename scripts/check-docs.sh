@@ -29,6 +29,11 @@
 #   docs/tutorial/toy.png               overparam theory toy (section 3.3)
 #   docs/tutorial/emulation.png         overparam figure emulation --quick (section 4.1)
 #   docs/tutorial/depth.png             overparam figure depth --quick (section 4.2)
+#   docs/tutorial/adaptive.png          overparam figure adaptive --quick (section 4.3)
+#   docs/tutorial/adam.png              overparam figure adam --quick (section 4.4)
+#   docs/tutorial/init.png              overparam figure init --quick (section 4.5)
+#   docs/tutorial/mnist.png             overparam figure mnist --quick --l2-on product (section 4.6;
+#                                       the MNIST files: scripts/fetch-mnist.sh, which the tutorial runs)
 #   docs/figures/*.png                  overparam reproduce (--reproduce)
 #   docs/acceleration/*                 overparam figure acceleration --quick (--acceleration)
 #   docs/reproduction/sensitivity/*     overparam figure sensitivity (--sensitivity)
@@ -76,6 +81,10 @@ copy runs/tutorial/linear.png docs/tutorial/linear.png
 copy runs/tutorial/toy/toy.png docs/tutorial/toy.png
 copy runs/tutorial/emulation/emulation.png docs/tutorial/emulation.png
 copy runs/tutorial/depth/depth.png docs/tutorial/depth.png
+copy runs/tutorial/adaptive/adaptive.png docs/tutorial/adaptive.png
+copy runs/tutorial/adam/adam.png docs/tutorial/adam.png
+copy runs/tutorial/init/init.png docs/tutorial/init.png
+copy runs/tutorial/mnist/mnist.png docs/tutorial/mnist.png
 
 if ((reproduce)); then
   nice -n 10 build/overparam reproduce --out runs/reproduce --report runs/reproduce/REPRODUCTION.md \

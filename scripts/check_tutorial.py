@@ -16,6 +16,8 @@ Markers, each an HTML comment on the line just before a fence (invisible on GitH
     <!-- check -->          this fence is the expected output of the nearest `sh` fence above
     <!-- check slow -->     ... and the command is slow (figure runs): skipped with --fast
     <!-- check needs dot --> ... and needs the program `dot`: skipped, with a notice, without it
+    <!-- check needs python:pandas -->
+                            ... and needs `python3` able to import pandas: skipped likewise
     <!-- check restore=docs/a.png,docs/b.dot -->
                             ... and the command writes these files: they are put back afterwards
     <!-- check exit=2 -->   ... and the command is expected to exit with 2 (default 0)
@@ -338,6 +340,19 @@ def command_for(command, build_dir, root):
     return re.sub(r"(?<![\w./-])build/", str(Path(build_dir).resolve()) + "/", command)
 
 
+def available(need):
+    """True when a `needs` word is met: a program on PATH, or `python:MODULE` for a module
+    that the `python3` on PATH can import."""
+    if need.startswith("python:"):
+        python = shutil.which("python3")
+        return python is not None and subprocess.run(
+            [python, "-c", "import " + need.split(":", 1)[1]],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        ).returncode == 0
+    return shutil.which(need) is not None
+
+
 def run(step, root, build_dir, env_extra):
     env = dict(os.environ)
     env["PATH"] = str(Path(build_dir).resolve()) + os.pathsep + env.get("PATH", "")
@@ -456,7 +471,7 @@ def main(argv=None):
         if args.fast and f.options.get("slow"):
             skipped += 1
             continue
-        missing = [p for p in f.options.get("needs", []) if shutil.which(p) is None]
+        missing = [p for p in f.options.get("needs", []) if not available(p)]
         if missing:
             print(f"{doc_name}:{f.line}: skipped, needs {', '.join(missing)} (not installed)")
             skipped += 1

@@ -4,7 +4,8 @@
 # Not root and something missing: prints the exact apt-get line to run, and exits 1.
 #
 #   scripts/install-deps.sh            # the build, test and plotting packages
-#   scripts/install-deps.sh --optional # also graphviz (renders Tape::to_dot() pictures)
+#   scripts/install-deps.sh --optional # also graphviz (renders Tape::to_dot() pictures), and numpy
+#                                      # and pandas (the tutorial's Python examples)
 #   scripts/install-deps.sh --bench    # also PyTorch, the peer of bench/compare_torch.sh and
 #                                      # bench/mnist_step.sh (large), and GNU time (peak memory)
 #   scripts/install-deps.sh --fuzz     # also clang with libFuzzer and the sanitizers (scripts/fuzz.sh)
@@ -21,7 +22,7 @@ required=(
   nlohmann-json3-dev                      # run records (run.json, figure JSON)
   libopenmpi-dev openmpi-bin              # sweeps and figures on MPI ranks (docs/CLUSTER.md)
 )
-optional=(graphviz)
+optional=(graphviz python3-numpy python3-pandas)  # tape pictures; the tutorial's Python loading
 bench=(python3-torch time)
 fuzz=(clang libclang-rt-14-dev)            # Debian 12's clang is 14; libFuzzer, ASan, UBSan runtimes
 

@@ -117,12 +117,13 @@ int run_tape(int argc, char** argv) {
       "recorded graph as Graphviz DOT (and PNG, when Graphviz's `dot` is installed)\n\n"
       "  mlp     a two-layer ReLU network with a softmax cross-entropy loss\n"
       "  linear  a depth-3 linear network with the l_4 loss (the paper's model)\n"
-      "  conv    conv2d + relu + max_pool2d + dense, softmax cross-entropy\n\n"
+      "  conv    conv2d + relu + max_pool2d + dense, softmax cross-entropy\n"
+      "  scalar  the tutorial's depth-2 network of two scalars, with the l_4 loss\n\n"
       "Prints the nodes (index, op, shape, inputs) and the parameter gradients.\n"
       "Exit status 3: the DOT file was written but the PNG could not be drawn.\n\n"
       "Usage: overparam tape --example NAME --dot FILE [--png FILE] [--values]\n\nOptions");
   flags.add_options()("help,h", "print this help")(
-      "example", po::value(&example)->default_value(example), "mlp|linear|conv")(
+      "example", po::value(&example)->default_value(example), "mlp|linear|conv|scalar")(
       "dot", po::value(&dot_file), "write the graph here in Graphviz DOT (required)")(
       "png", po::value(&png_file), "also render it here with `dot -Tpng`")(
       "values", po::bool_switch(&values),

@@ -41,6 +41,19 @@ std::string curve_csv_name(const CurveResult& curve, std::size_t seed, std::size
          std::to_string(rate_index) + ".csv";
 }
 
+std::string curve_legend(const std::string& label, const CurveResult& curve) {
+  if (curve.rates.empty()) return label;
+  const bool found = curve.best_index < curve.rates.size() && !std::isnan(curve.best_lr);
+  const double drawn = found ? curve.best_lr : curve.rates.front();
+  std::string note = "lr " + fmt(drawn);
+  if (!found) note += curve.rates.size() > 1 ? ", every rate diverged" : ", diverged";
+  return label + " (" + note + ")";
+}
+
+std::string curve_legend(const CurveResult& curve) {
+  return curve_legend(curve.label, curve);
+}
+
 std::string changed_text(const Figure& figure) {
   std::string text;
   for (const std::string& c : figure.changed) text += (text.empty() ? "" : ", ") + c;
@@ -69,15 +82,26 @@ std::string figure_markdown(const FigureResult& r, const std::string& table,
          table + "\nThe claims on this run:\n\n" + verdicts;
 }
 
-void write_figure(const FigureResult& r, const std::string& out_dir, bool plot) {
+std::vector<Panel> figure_panels(const FigureResult& r) {
   const Figure& figure = r.figure;
-  make_output_dir(out_dir);
-  Csv grid({"panel", "curve", "lr", "final_loss", "distance", "diverged", "diverged_at", "best"});
   std::vector<Panel> panels;
   for (std::size_t p = 0; p < figure.panels.size(); ++p) {
     Panel panel;
     panel.options.title = figure.panels[p].name == "l2" ? "l_2 loss" : "l_4 loss";
     panel.options.ylabel = "L - L* (distance from optimum)";
+    for (const CurveResult& c : r.curves)
+      if (c.panel == figure.panels[p].name)
+        panel.series.push_back(distance_series(curve_legend(c), c.best, r.l_star[p]));
+    panels.push_back(std::move(panel));
+  }
+  return panels;
+}
+
+void write_figure(const FigureResult& r, const std::string& out_dir, bool plot) {
+  const Figure& figure = r.figure;
+  make_output_dir(out_dir);
+  Csv grid({"panel", "curve", "lr", "final_loss", "distance", "diverged", "diverged_at", "best"});
+  for (std::size_t p = 0; p < figure.panels.size(); ++p) {
     for (const CurveResult& c : r.curves) {
       if (c.panel != figure.panels[p].name) continue;
       for (std::size_t k = 0; k < c.rates.size(); ++k)
@@ -108,11 +132,7 @@ void write_figure(const FigureResult& r, const std::string& out_dir, bool plot) 
         for (std::size_t s = 0; s < c.runs.size(); ++s)
           for (std::size_t k = 0; k < c.runs[s].size(); ++k)
             losses_csv(c.runs[s][k], r.l_star[p]).write(out_dir + "/" + curve_csv_name(c, s, k));
-      const bool rate_chosen = c.rates.size() > 1 && !std::isnan(c.best_lr);
-      panel.series.push_back(distance_series(
-          c.label + (rate_chosen ? " (lr " + fmt(c.best_lr) + ")" : ""), c.best, r.l_star[p]));
     }
-    panels.push_back(std::move(panel));
   }
   grid.write(out_dir + "/grid.csv");
 
@@ -174,7 +194,7 @@ void write_figure(const FigureResult& r, const std::string& out_dir, bool plot) 
   write_json(out_dir + "/" + figure.name + ".json", json);
   const std::string title =
       figure.title + (figure.changed.empty() ? "" : " [" + changed_text(figure) + "]");
-  if (plot) plot_panels_png(out_dir + "/" + figure.name + ".png", panels, title);
+  if (plot) plot_panels_png(out_dir + "/" + figure.name + ".png", figure_panels(r), title);
 }
 
 }  // namespace experiments

@@ -4,8 +4,10 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "experiments/figures/run.hpp"
+#include "experiments/report/plot.hpp"
 
 namespace experiments {
 
@@ -15,6 +17,12 @@ std::string curve_csv_name(const CurveResult& curve);
 // "PANEL_SLUG_seedS_gridK.csv" (by the index, so two rates that print alike get two files;
 // NAME.json maps each to its rate).
 std::string curve_csv_name(const CurveResult& curve, std::size_t seed, std::size_t rate_index);
+// The legend entry of a curve: `label` and the rate of the run drawn, always, e.g.
+// "depth 3 (lr 0.0005)"; "(lr 0.001, diverged)" for a run that diverged, and
+// "(lr 1e-05, every rate diverged)" when no rate of the grid survived (the run drawn is then
+// the first rate's).
+std::string curve_legend(const std::string& label, const CurveResult& curve);
+std::string curve_legend(const CurveResult& curve);  // with the curve's own label
 // figure.changed joined with commas: "loss scale mean-over-p, iterations 5000".
 std::string changed_text(const Figure& figure);
 
@@ -22,6 +30,10 @@ std::string changed_text(const Figure& figure);
 // verdicts.
 std::string figure_markdown(const FigureResult& result, const std::string& table,
                             const std::string& verdicts);
+
+// The panels of NAME.png: per panel, each curve's distance from the optimum, drawn at its
+// chosen rate and named by curve_legend.
+std::vector<Panel> figure_panels(const FigureResult& result);
 
 // Writes every file above into `out_dir` (created if needed); the PNG only when `plot`.
 void write_figure(const FigureResult& result, const std::string& out_dir, bool plot);

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "experiments/figures/files.hpp"
 #include "experiments/figures/run.hpp"
 #include "experiments/linear/records.hpp"
 
@@ -117,8 +118,14 @@ Csv sweep_summary_csv(const Sweep& s, const std::vector<JobOutcome>& outcomes,
         .cell(found ? distances.back() : nan)
         .cell(found ? cr.final_losses[cr.best_index] : nan)
         .cell(!found);
-    if (curves != nullptr && found)
-      curves->push_back(distance_series(combination_label(s.axes, combinations[c]), cr.best, star));
+    if (curves != nullptr && found) {
+      // The legend names the rate, unless it is one of the varied flags and so in the label.
+      const std::string label = combination_label(s.axes, combinations[c]);
+      const bool lr_varied = std::any_of(s.axes.begin(), s.axes.end(),
+                                         [](const SweepAxis& a) { return a.flag == "lr"; });
+      curves->push_back(
+          distance_series(lr_varied ? label : curve_legend(label, cr), cr.best, star));
+    }
   }
   return csv;
 }

@@ -51,7 +51,8 @@ Csv sweep_csv(const Sweep& sweep, const std::vector<JobOutcome>& outcomes,
 // One row per combination: the varied flags, seeds (the finished ones), best_lr, distance
 // median, min and max over those seeds at best_lr, final_loss_median, diverged (no rate
 // converged in the median). The median's curve of each combination is in `curves`, labelled
-// by combination_label, for the summary plot.
+// by combination_label and its chosen rate (curve_legend, figures/files.hpp), for the summary
+// plot.
 Csv sweep_summary_csv(const Sweep& sweep, const std::vector<JobOutcome>& outcomes,
                       const std::vector<double>& l_star, std::vector<Series>* curves = nullptr);
 

@@ -11,7 +11,7 @@
 namespace experiments {
 
 const std::vector<std::string>& tape_example_names() {
-  static const std::vector<std::string> names = {"mlp", "linear", "conv"};
+  static const std::vector<std::string> names = {"mlp", "linear", "conv", "scalar"};
   return names;
 }
 
@@ -72,6 +72,26 @@ TapeExample finish_example(std::string name, std::string description, ad::Tape<d
     ex.gradients.push_back({p->name(), p->shape().str(), p->has_grad() ? norm(p->grad()) : 0.0});
   }
   return ex;
+}
+
+// docs/TUTORIAL.md's section 1: x[2,1] -> x·W1ᵀ -> ·W2ᵀ (both [1,1]) -> l_4 loss against y[2,1],
+// recorded in the order of the tutorial's tables.
+TapeExample record_scalar() {
+  Param w1(Tensor({1, 1}, {0.5}), "W1"), w2(Tensor({1, 1}, {1.5}), "W2");
+  const Tensor x({2, 1}, {1.0, 2.0}), y({2, 1}, {2.0, 1.0});
+
+  ad::Tape<double> tape;
+  auto xv = tape.input(x, "x");
+  auto yv = tape.input(y, "y");
+  auto a = tape.param(w1);
+  auto b = tape.param(w2);
+  auto h = ad::matmul(xv, a, ad::Transpose::no, ad::Transpose::yes);
+  auto yhat = ad::matmul(h, b, ad::Transpose::no, ad::Transpose::yes);
+  auto loss = nn::lp_loss(yhat, yv, 4);
+  return finish_example("scalar",
+                        "the tutorial's depth-2 scalar network, yhat = w2 w1 x with w1 = 0.5, "
+                        "w2 = 1.5, on x = (1, 2), y = (2, 1), with the l_4 loss",
+                        tape, loss, {&w1, &w2});
 }
 
 // x[5,4] -> relu(x·W1ᵀ + b1)[5,8] -> ·W2ᵀ + b2 -> logits[5,3] -> softmax cross-entropy.
@@ -153,10 +173,12 @@ TapeExample record_conv() {
 }  // namespace
 
 TapeExample record_tape_example(const std::string& name) {
+  if (name == "scalar") return record_scalar();
   if (name == "mlp") return record_mlp();
   if (name == "linear") return record_linear();
   if (name == "conv") return record_conv();
-  throw std::invalid_argument("--example must be mlp, linear or conv, not '" + name + "'");
+  throw std::invalid_argument("--example must be mlp, linear or conv, not '" + name +
+                              "' (or scalar, the tutorial's network)");
 }
 
 }  // namespace experiments

@@ -2,7 +2,7 @@
 //
 // A student who has read tape.hpp should be able to *see* a recorded pass: which nodes the
 // forward created, in what order, with what shapes, and which inputs feed which op. This
-// command records one of three small examples, runs backward through it, prints the nodes as a
+// command records one of four small examples, runs backward through it, prints the nodes as a
 // table and writes the graph as Graphviz DOT (Tape::to_dot), optionally rendered to PNG by
 // Graphviz's `dot` program.
 //
@@ -11,6 +11,8 @@
 //           l_4 loss (nn::lp_loss), x[6,4] -> y[6,1]
 //   conv    a tiny convnet: conv2d 3x3 (2 filters) -> relu -> max_pool2d 2x2 -> flatten -> dense
 //           -> softmax cross-entropy, on two 6x6 one-channel images
+//   scalar  docs/TUTORIAL.md's section 1: a depth-2 network of two scalars, w2·w1·x, with the
+//           l_4 loss on two examples, whose every value and gradient the tutorial computes
 //
 // The node listing is read from the tape's own view of its nodes (Tape::node), the same view
 // Tape::to_dot draws from: what the student sees in the table is exactly what the picture shows.
@@ -40,7 +42,7 @@ struct TapeGraph {
 
 // One recorded example after forward and backward.
 struct TapeExample {
-  std::string name;         // "mlp", "linear" or "conv"
+  std::string name;         // "mlp", "linear", "conv" or "scalar"
   std::string description;  // one line for the student
   double loss = 0;
   std::string dot;         // Tape::to_dot() after backward

@@ -156,6 +156,17 @@ class Documents(unittest.TestCase):
         self.assertIn("3 blocks checked their commands, 1 skipped, 0 failed", out)
         self.assertIn("skipped, needs no-such-program-here", out)
 
+    def test_a_python_module_that_is_missing_skips_its_block(self):
+        doc = (
+            "```sh\necho ran\n```\n\n<!-- check needs python:no_such_module_here -->\n"
+            "```\nnever\n```\n\n```sh\necho ran\n```\n\n<!-- check needs python:json -->\n"
+            "```\nran\n```\n"
+        )
+        code, out, _ = self.run_doc(doc)
+        self.assertEqual(code, 0, out)
+        self.assertIn("skipped, needs python:no_such_module_here", out)
+        self.assertIn("1 blocks checked their commands, 1 skipped, 0 failed", out)
+
     def test_fast_skips_the_slow_blocks(self):
         code, out, _ = self.run_doc(DOC, "--fast")
         self.assertEqual(code, 0, out)

@@ -68,6 +68,24 @@ TEST_CASE("sweep tables: a row per job, the summary's rate chosen on the median 
         "depth,seeds,best_lr,distance_median,distance_min,distance_max,final_loss_median,"
         "diverged\n1,3,0.01,0.24999999999999997,0.19999999999999998,0.30000000000000004,0."
         "34999999999999998,0\n");
+  // The summary plot's legend names the combination and the rate chosen.
+  std::vector<Series> curves;
+  sweep_summary_csv(s, outcomes, l_star, &curves);
+  REQUIRE(curves.size() == 1);
+  CHECK(curves[0].label == "depth 1 (lr 0.01)");
+  // A varied --lr is in the label already.
+  Sweep by_lr = s;
+  by_lr.axes = {{"lr", {"0.01"}}};
+  for (SweepJob& j : by_lr.jobs) {
+    j.values = {"0.01"};
+    j.job.config.rates = {0.01};
+  }
+  std::vector<JobOutcome> single = outcomes;
+  for (JobOutcome& o : single) o.results = {o.results[1]};
+  curves.clear();
+  sweep_summary_csv(by_lr, single, l_star, &curves);
+  REQUIRE(curves.size() == 1);
+  CHECK(curves[0].label == "lr 0.01");
 
   // An unfinished job has a row with its status and no numbers, and is left out of the summary.
   outcomes[2].status = JobStatus::interrupted;
