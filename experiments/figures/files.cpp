@@ -89,9 +89,19 @@ std::vector<Panel> figure_panels(const FigureResult& r) {
     Panel panel;
     panel.options.title = figure.panels[p].name == "l2" ? "l_2 loss" : "l_4 loss";
     panel.options.ylabel = "L - L* (distance from optimum)";
-    for (const CurveResult& c : r.curves)
-      if (c.panel == figure.panels[p].name)
-        panel.series.push_back(distance_series(curve_legend(c), c.best, r.l_star[p]));
+    for (const CurveResult& c : r.curves) {
+      if (c.panel != figure.panels[p].name) continue;
+      Series s = distance_series(curve_legend(c), c.best, r.l_star[p]);
+      // Over several seeds: the median curve, shaded from the lowest seed to the highest.
+      if (c.runs.size() > 1 && c.band_low.size() == s.x.size() &&
+          c.band_high.size() == s.x.size()) {
+        for (std::size_t i = 0; i < s.x.size(); ++i) {
+          s.low.push_back(c.band_low[i] - r.l_star[p]);
+          s.high.push_back(c.band_high[i] - r.l_star[p]);
+        }
+      }
+      panel.series.push_back(std::move(s));
+    }
     panels.push_back(std::move(panel));
   }
   return panels;
@@ -192,8 +202,11 @@ void write_figure(const FigureResult& r, const std::string& out_dir, bool plot) 
   }
   json["curves"] = curves;
   write_json(out_dir + "/" + figure.name + ".json", json);
-  const std::string title =
-      figure.title + (figure.changed.empty() ? "" : " [" + changed_text(figure) + "]");
+  std::string settings = changed_text(figure);
+  if (figure.seeds > 1)  // the curves are medians: say so, and what the shading is
+    settings += (settings.empty() ? "" : ", ") + std::string("median of ") +
+                std::to_string(figure.seeds) + " seeds, band: min to max";
+  const std::string title = figure.title + (settings.empty() ? "" : " [" + settings + "]");
   if (plot) plot_panels_png(out_dir + "/" + figure.name + ".png", figure_panels(r), title);
 }
 

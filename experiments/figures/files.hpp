@@ -32,7 +32,8 @@ std::string figure_markdown(const FigureResult& result, const std::string& table
                             const std::string& verdicts);
 
 // The panels of NAME.png: per panel, each curve's distance from the optimum, drawn at its
-// chosen rate and named by curve_legend.
+// chosen rate and named by curve_legend; over several seeds the median, with the band from the
+// lowest seed to the highest.
 std::vector<Panel> figure_panels(const FigureResult& result);
 
 // Writes every file above into `out_dir` (created if needed); the PNG only when `plot`.

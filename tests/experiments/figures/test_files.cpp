@@ -116,3 +116,38 @@ TEST_CASE("curve_legend: the chosen rate, a single rate, and rates that all dive
   seeds.label = "Adam, depth 2";
   CHECK(curve_legend(seeds) == "Adam, depth 2 (lr 5e-05)");
 }
+
+TEST_CASE("figure_panels: over several seeds, the median curve with its min-max band",
+          "[experiments]") {
+  Figure figure = make_figure("depth", true);
+  for (std::size_t seeds : {1u, 3u}) {
+    INFO(seeds << " seed(s)");
+    figure.seeds = seeds;
+    FigureResult r = synthetic(figure, 0, [](std::size_t) { return false; });
+    // Seed s of the first curve ends at 0.5 + s at its chosen rate: the median is the middle one.
+    const FigureCurve& fc = figure.panels[0].curves[0];
+    std::vector<std::vector<LinearResult>> runs(seeds);
+    for (std::size_t s = 0; s < seeds; ++s)
+      for (std::size_t k = 0; k < fc.config.rates.size(); ++k)
+        runs[s].push_back(run(k == 0 ? 0.5 + double(s) : 9.0));
+    CurveResult& c = r.curves[0];
+    CurveResult combined = combine_runs(std::move(runs), fc.config.rates);
+    combined.panel = c.panel;
+    combined.label = c.label;
+    c = std::move(combined);
+    const std::vector<Panel> panels = figure_panels(r);
+    const Series& s = panels.at(0).series.at(0);
+    const double l_star = r.l_star[0];
+    if (seeds == 1) {
+      CHECK(s.low.empty());
+      CHECK(s.high.empty());
+      continue;
+    }
+    REQUIRE(s.low.size() == s.x.size());
+    REQUIRE(s.high.size() == s.x.size());
+    CHECK(s.y.back() == Approx(1.5 - l_star));  // the median
+    CHECK(s.low.back() == Approx(0.5 - l_star));
+    CHECK(s.high.back() == Approx(2.5 - l_star));
+    CHECK(s.low.front() == Approx(6.0 - l_star));  // every seed starts at 6
+  }
+}
