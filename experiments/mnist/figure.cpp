@@ -135,12 +135,16 @@ void write_mnist_figure(const MnistFigure& f, const std::string& out, const std:
   json["figure"] = "mnist";
   json["quick"] = f.quick;
   json["original"] = mnist_result_json(f.original, f.original_result, mnist_dir, threads);
-  std::vector<Series> series = {loss_series("original", f.original_result)};
+  // Every run follows the tutorial's schedule: its legend entries name it.
+  const std::string rate = " (lr " + format_number(mnist_base_lr, "%g") + ", x" +
+                           format_number(mnist_lr_decay, "%g") + " per epoch)";
+  std::vector<Series> series = {loss_series("original" + rate, f.original_result)};
   for (const MnistOverparamRun& o : f.overparam) {
     Json run = mnist_result_json(o.config, o.result, mnist_dir, threads);
     run["crossing_step"] = o.crossing == SIZE_MAX ? -1LL : (long long)o.crossing;
     json[mnist_run_name(o.config)] = std::move(run);
-    series.push_back(loss_series("overparameterized, " + placement_text(o.config.l2_on), o.result));
+    series.push_back(
+        loss_series("overparameterized, " + placement_text(o.config.l2_on) + rate, o.result));
   }
   write_json(out + "/mnist.json", json);
   if (plot) {
