@@ -340,22 +340,36 @@ def command_for(command, build_dir, root):
     return re.sub(r"(?<![\w./-])build/", str(Path(build_dir).resolve()) + "/", command)
 
 
-def available(need):
-    """True when a `needs` word is met: a program on PATH, or `python:MODULE` for a module
-    that the `python3` on PATH can import."""
-    if need.startswith("python:"):
-        python = shutil.which("python3")
-        return python is not None and subprocess.run(
-            [python, "-c", "import " + need.split(":", 1)[1]],
+def python_with(module):
+    """The first `python3` that can import `module`: the one on PATH, else the system's
+    /usr/bin/python3 (where Debian's python3-numpy and python3-pandas live, when a PATH's
+    python3 is another installation); None when neither can."""
+    for python in (shutil.which("python3"), "/usr/bin/python3"):
+        if python and os.path.exists(python) and subprocess.run(
+            [python, "-c", "import " + module],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-        ).returncode == 0
+        ).returncode == 0:
+            return python
+    return None
+
+
+def available(need):
+    """True when a `needs` word is met: a program on PATH, or `python:MODULE` for a module
+    that a python3 can import (python_with)."""
+    if need.startswith("python:"):
+        return python_with(need.split(":", 1)[1]) is not None
     return shutil.which(need) is not None
 
 
 def run(step, root, build_dir, env_extra):
     env = dict(os.environ)
     env["PATH"] = str(Path(build_dir).resolve()) + os.pathsep + env.get("PATH", "")
+    for need in step.fence.options.get("needs", []):  # its python3 first, for `python3 ...`
+        if need.startswith("python:"):
+            python = python_with(need.split(":", 1)[1])
+            if python:
+                env["PATH"] = str(Path(python).parent) + os.pathsep + env["PATH"]
     env.update(env_extra)
     timeout = float(step.fence.options.get("timeout", 1200))
     saved = {}
