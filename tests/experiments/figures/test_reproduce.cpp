@@ -55,7 +55,8 @@ TEST_CASE(
   const std::string out = temp_dir("reproduce-others") + "/run";
   const test_process::Outcome o =
       test_process::run_overparam({"reproduce", "--quick", "--iterations", "100", "--no-mnist",
-                                   "--no-progress", "--out", out, "--report", out + "/R.md"});
+                                   "--no-progress", "--out", out, "--report", out + "/R.md"},
+                                  std::chrono::seconds(1200));  // sanitized builds are slow
   INFO(o.out << o.err);
   REQUIRE(o.code == 0);
   const std::vector<std::string> body =

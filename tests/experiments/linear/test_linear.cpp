@@ -336,8 +336,8 @@ TEST_CASE("loss scale: on z-scored ethanol, the paper's l_4 curves start 5.34 fr
 }
 
 TEST_CASE(
-    "normalize: min-max and uncentred scaling rescale the features and keep the target z-scored; "
-    "min-max's l_4 curves start where the paper's do",
+    "normalize: min-max and uncentred scaling rescale the features and keep the target z-scored, "
+    "and min-max's l_4 curves start where the paper's do",
     "[experiments]") {
   const std::string path = std::string(OVERPARAM_SOURCE_DIR) + "/data/gas/ethanol.dat.gz";
   const data::Dataset z = experiments::load_problem_data(path, 1, data::Normalization::zscore);
