@@ -7,7 +7,7 @@
 #include "experiments/cli/commands.hpp"
 #include "experiments/cli/flags.hpp"
 #include "experiments/cli/mnist_common.hpp"
-#include "experiments/mnist/figure.hpp"
+#include "experiments/figures/mnist_runs.hpp"
 #include "experiments/mnist/records.hpp"
 #include "experiments/report/console.hpp"
 #include "experiments/report/files.hpp"
@@ -26,7 +26,8 @@ int run_mnist_figure(int argc, char** argv) {
       "overparam mnist-figure: the paper's last figure. Trains the MNIST tutorial convnet and\n"
       "its overparameterized variant from the same seed (by default the variant twice: L2 on\n"
       "the product W1*W2, and on each factor), plots the batch losses on one log scale, and\n"
-      "sets the paper's numbers beside this run's.\n\n"
+      "sets the paper's numbers beside this run's. Here the runs train one after another on\n"
+      "--threads; under mpirun (docs/CLUSTER.md) each on a rank of its own, at once.\n\n"
       "Usage: overparam mnist-figure [OPTIONS]\n\nOptions");
   flags.add_options()("help,h", "print this help")(
       "quick", po::bool_switch(&quick),
@@ -35,7 +36,9 @@ int run_mnist_figure(int argc, char** argv) {
       "l2-on", po::value(&l2_on)->default_value(l2_on),
       "product|factors|both: where the overparameterized variant's L2 penalty goes (see "
       "'overparam mnist'); both trains it once with each")(
-      "threads", po::value(&threads)->default_value(0), "threads (0: one per core)")(
+      "threads", po::value(&threads)->default_value(0),
+      "threads of each run (0: one per core; under MPI one a rank); the last bits of the "
+      "losses depend on it")(
       "conv", po::value(&conv)->default_value(conv),
       "how the convolutions compute: automatic (Winograd where it has fewer multiply-adds, "
       "im2col elsewhere), im2col or fast")(
@@ -50,11 +53,15 @@ int run_mnist_figure(int argc, char** argv) {
       "no-progress", po::bool_switch(&no_progress), "no progress line");
   po::variables_map vm;
   if (const int stop = parse_flags("mnist-figure", argc, argv, flags, vm); stop >= 0) return stop;
-  MnistConfig base;
-  std::vector<L2On> placements;
+  MnistFigureSettings settings;
+  MnistConfig& base = settings.base;
+  std::vector<L2On>& placements = settings.placements;
   base.steps = steps ? steps : quick ? 600 : 0;
   base.eval_every = 0;
-  base.progress = !no_progress;
+  settings.progress = !no_progress;
+  settings.mnist_dir = mnist_dir;
+  settings.validation_size = validation_size;
+  settings.threads = threads;
   try {
     if (threads < 0) throw std::invalid_argument("--threads must be >= 0");
     check_path_given("--mnist-dir", mnist_dir, "a folder of MNIST files");
@@ -71,22 +78,20 @@ int run_mnist_figure(int argc, char** argv) {
     std::cerr << "overparam mnist-figure: " << e.what() << "\n";
     return 2;
   }
-  data::Mnist mnist;
-  if (!load_mnist_or_explain("mnist-figure", mnist_dir, validation_size, mnist)) return 1;
-  use_mnist_threads(threads);
+  if (!cached_mnist_or_explain("mnist-figure", mnist_dir, validation_size)) return 1;
   if (out.empty()) out = quick ? "runs/figure-mnist-quick" : "runs/figure-mnist";
   claim_output_dir(out);
 
-  MnistFigure figure =
-      run_mnist_figure(mnist, base, placements, [&](const MnistConfig& c, const MnistResult& r) {
-        write_mnist_run(out + "/" + mnist_run_name(c), c, r, mnist_dir, threads, false);
-        if (r.interrupted) return;
-        say("%-17s batch loss %.4f -> %.4f over %zu steps, test error %.2f%% (%.1f ms/step)\n",
-            mnist_run_name(c).c_str(), r.batch_loss.front(), r.batch_loss.back(), r.steps,
-            r.evals.back().test_error, 1e3 * r.seconds_per_step());
-      });
+  const int recorded_threads = mnist_job_threads(threads);
+  MnistFigure figure = train_mnist_figure(settings, [&](const MnistConfig& c, const MnistResult& r) {
+    write_mnist_run(out + "/" + mnist_run_name(c), c, r, mnist_dir, recorded_threads, false);
+    if (r.interrupted) return;
+    say("%-17s batch loss %.4f -> %.4f over %zu steps, test error %.2f%% (%.1f ms/step)\n",
+        mnist_run_name(c).c_str(), r.batch_loss.front(), r.batch_loss.back(), r.steps,
+        r.evals.back().test_error, 1e3 * r.seconds_per_step());
+  });
   figure.quick = quick;
-  write_mnist_figure(figure, out, mnist_dir, threads, !no_plot);
+  write_mnist_figure(figure, out, mnist_dir, recorded_threads, !no_plot);
   std::cout << "\n"
             << mnist_figure_table(figure) << "\nwrote " << out << "/ (mnist.md, mnist.json"
             << (no_plot ? "" : ", mnist.png") << ", a folder per run)\n";

@@ -9,6 +9,7 @@
 #include "data_loaders/mnist.hpp"
 #include "experiments/figures/claims.hpp"
 #include "experiments/figures/files.hpp"
+#include "experiments/figures/mnist_runs.hpp"
 #include "experiments/figures/run.hpp"
 #include "experiments/figures/sensitivity.hpp"
 #include "experiments/mnist/figure.hpp"
@@ -64,20 +65,20 @@ std::string mnist_section(const ReproduceSettings& s) {
   const std::string out = s.out + "/mnist";
   MnistFigure figure;
   try {
-    const data::Mnist mnist = data::load_mnist(s.mnist_dir, 5000);
-    use_mnist_threads(0);
-    MnistConfig base;
-    base.steps = s.quick ? 600 : 0;
-    base.eval_every = 0;
-    base.progress = s.progress;
+    MnistFigureSettings settings;
+    settings.mnist_dir = s.mnist_dir;
+    settings.base.steps = s.quick ? 600 : 0;
+    settings.base.eval_every = 0;
+    settings.placements = {L2On::product, L2On::factors};
+    settings.progress = s.progress;
+    settings.store = s.store;
+    const int threads = mnist_job_threads(0);
     make_output_dir(out);
-    figure = run_mnist_figure(mnist, base, {L2On::product, L2On::factors},
-                              [&](const MnistConfig& c, const MnistResult& r) {
-                                write_mnist_run(out + "/" + mnist_run_name(c), c, r, s.mnist_dir, 0,
-                                                false);
-                              });
+    figure = train_mnist_figure(settings, [&](const MnistConfig& c, const MnistResult& r) {
+      write_mnist_run(out + "/" + mnist_run_name(c), c, r, s.mnist_dir, threads, false);
+    });
     figure.quick = s.quick;
-    write_mnist_figure(figure, out, s.mnist_dir, 0, true);
+    write_mnist_figure(figure, out, s.mnist_dir, threads, true);
   } catch (const data::DataError& e) {
     std::printf("[mnist] failed: %s\n\n", e.what());
     return body + "The run failed: " + e.what() + "\n\n";

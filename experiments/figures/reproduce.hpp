@@ -28,7 +28,7 @@ struct ReproduceSettings {
   std::string mnist_dir;      // the MNIST figure runs when the four files are here, else is skipped
   bool sensitivity = true;    // the sensitivity study's section (figures/sensitivity.hpp), one seed
   bool mnist = true;          // false: the MNIST figure is left out (--no-mnist)
-  JobStore store;             // where the linear figures' finished jobs are kept (--resume)
+  JobStore store;             // where the figures' finished jobs are kept (--resume)
   int jobs = 1;
   bool progress = true;
 };

@@ -10,7 +10,6 @@
 #include "experiments/mnist/verdicts.hpp"
 #include "experiments/report/files.hpp"
 #include "experiments/report/format.hpp"
-#include "experiments/report/interrupt.hpp"
 
 namespace experiments {
 
@@ -30,26 +29,29 @@ std::string mnist_run_name(const MnistConfig& c) {
   return c.l2_on == L2On::product ? "overparam" : "overparam-factors";
 }
 
-MnistFigure run_mnist_figure(
-    const data::Mnist& mnist, const MnistConfig& base, const std::vector<L2On>& placements,
-    const std::function<void(const MnistConfig&, const MnistResult&)>& after_each) {
-  if (placements.empty()) throw std::invalid_argument("run_mnist_figure: no L2 placement");
-  MnistFigure f;
-  f.original = base;
-  f.original.variant = MnistVariant::original;
-  f.original.progress_label = "original";
-  f.original_result = train_mnist(mnist, f.original);
-  after_each(f.original, f.original_result);
-  if (interrupted()) throw Interrupted{};  // this run's files are written; stop here
+std::vector<MnistConfig> mnist_figure_configs(const MnistConfig& base,
+                                              const std::vector<L2On>& placements) {
+  if (placements.empty()) throw std::invalid_argument("mnist_figure_configs: no L2 placement");
+  std::vector<MnistConfig> configs{base};
+  configs[0].variant = MnistVariant::original;
   for (L2On l2_on : placements) {
-    MnistOverparamRun run;
-    run.config = base;
-    run.config.variant = MnistVariant::overparam;
-    run.config.l2_on = l2_on;
-    run.config.progress_label = mnist_run_name(run.config);
-    run.result = train_mnist(mnist, run.config);
-    after_each(run.config, run.result);
-    if (interrupted()) throw Interrupted{};
+    configs.push_back(base);
+    configs.back().variant = MnistVariant::overparam;
+    configs.back().l2_on = l2_on;
+  }
+  for (MnistConfig& c : configs) c.progress_label = mnist_run_name(c);
+  return configs;
+}
+
+MnistFigure mnist_figure_of(const std::vector<MnistConfig>& configs,
+                            std::vector<MnistResult> results) {
+  if (configs.empty() || results.size() != configs.size())
+    throw std::invalid_argument("mnist_figure_of: a result per run, the original first");
+  MnistFigure f;
+  f.original = configs[0];
+  f.original_result = std::move(results[0]);
+  for (std::size_t k = 1; k < configs.size(); ++k) {
+    MnistOverparamRun run{configs[k], std::move(results[k])};
     run.crossing = crossing_step(f.original_result, run.result);
     f.overparam.push_back(std::move(run));
   }

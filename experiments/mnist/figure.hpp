@@ -32,13 +32,14 @@ struct MnistFigure {
 // "overparam-factors".
 std::string mnist_run_name(const MnistConfig& config);
 
-// Trains the original and the overparameterized variant with each placement in `placements`
-// from `base` (its variant and l2_on ignored), calling `after_each` with each run's settings and
-// result as soon as it is trained (to write its files). Stops after the run during which a
-// signal arrived (report/interrupt.hpp), throwing Interrupted. Requires: at least one placement.
-MnistFigure run_mnist_figure(
-    const data::Mnist& mnist, const MnistConfig& base, const std::vector<L2On>& placements,
-    const std::function<void(const MnistConfig&, const MnistResult&)>& after_each);
+// The figure's runs from `base` (its variant and l2_on ignored): the original, then the
+// overparameterized variant with each placement in `placements`, each with its progress label.
+// Requires: at least one placement (throws std::invalid_argument).
+std::vector<MnistConfig> mnist_figure_configs(const MnistConfig& base,
+                                              const std::vector<L2On>& placements);
+// The figure of those runs trained: `results[k]` is the result of `configs[k]`.
+MnistFigure mnist_figure_of(const std::vector<MnistConfig>& configs,
+                            std::vector<MnistResult> results);
 
 // The table (the paper's numbers beside this run's) with the verdicts under it, per placement.
 std::string mnist_figure_table(const MnistFigure& figure);

@@ -181,6 +181,7 @@ MnistResult train_mnist(const data::Mnist& mnist, const MnistConfig& c) {
     result.steps = step + 1;
     result.train_seconds += seconds_since(start);
     progress.update(step + 1, value);
+    if (c.on_step) c.on_step(1);
 
     if (c.eval_every && (step + 1) % c.eval_every == 0 && step + 1 < steps) {
       progress.finish();

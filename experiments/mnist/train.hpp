@@ -32,6 +32,8 @@ struct MnistConfig {
   bool progress = false;                                  // a progress line on a terminal
   bool verbose = false;                                   // a line on stdout at each evaluation
   std::string progress_label = "mnist";
+  // Called after each step with 1 (a runner's shared progress line; not called when empty).
+  std::function<void(std::size_t)> on_step;
   // Called with the whole state every checkpoint_seconds of training and when SIGINT/SIGTERM
   // stops it (not called when empty).
   std::function<void(const MnistCheckpoint&)> save_checkpoint;

@@ -7,19 +7,18 @@
 #include <iterator>
 #include <stdexcept>
 
-#include "experiments/linear/records.hpp"
 #include "experiments/report/files.hpp"
 
 namespace fs = std::filesystem;
 
 namespace experiments {
 
-std::string job_folder(const std::string& root, const LinearJob& job) {
+std::string job_folder(const std::string& root, const Job& job) {
   return root + "/" + job_id(job);
 }
 
-void write_job_folder(const std::string& root, const LinearJob& job, const JobOutcome& outcome,
-                      const Problem& problem, bool run_files, bool plot) {
+void write_job_folder(const std::string& root, const Job& job, const JobOutcome& outcome,
+                      const std::function<void(const std::string&)>& run_files) {
   const std::string id = job_id(job);
   const std::string final_dir = root + "/" + id;
   // A name of this process alone: another rank may be writing another job next to it.
@@ -32,9 +31,7 @@ void write_job_folder(const std::string& root, const LinearJob& job, const JobOu
     record["id"] = id;
     record["job"] = job_json(job);
     write_json(partial + "/job.json", record);
-    if (run_files)
-      write_linear_run(partial, linear_settings_json(job.problem, job.config), problem, job.config,
-                       outcome.results, plot);
+    if (run_files) run_files(partial);
     const std::vector<std::uint8_t> bytes = encode_outcome(outcome);
     write_file_atomic(partial + "/outcome.cbor", std::string(bytes.begin(), bytes.end()));
     fs::rename(partial, final_dir, ec);
@@ -51,7 +48,7 @@ void write_job_folder(const std::string& root, const LinearJob& job, const JobOu
   }
 }
 
-std::optional<JobOutcome> read_job_folder(const std::string& root, const LinearJob& job) {
+std::optional<JobOutcome> read_job_folder(const std::string& root, const Job& job) {
   const std::string dir = job_folder(root, job);
   if (!fs::exists(dir)) return std::nullopt;
   auto slurp = [&](const std::string& name) {

@@ -4,6 +4,9 @@
 #include <optional>
 #include <stdexcept>
 
+#include "autodiff/conv.hpp"
+#include "experiments/mnist/checkpoint.hpp"
+
 namespace experiments {
 
 namespace {
@@ -119,8 +122,64 @@ Json job_json(const LinearJob& job) {
   return Json{{"problem", problem}, {"model", model}};
 }
 
-LinearJob job_from_json(const Json& json) {
+Json job_json(const MnistJob& job) {
+  const MnistConfig& c = job.config;
+  Json data;
+  data["mnist_dir"] = job.mnist_dir;
+  data["validation_size"] = job.validation_size;
+  Json model;
+  model["threads"] = job.threads;
+  model["variant"] = to_string(c.variant);
+  model["l2_on"] = to_string(c.l2_on);
+  model["epochs"] = c.epochs;
+  model["steps"] = c.steps;
+  model["batch_size"] = c.batch_size;
+  model["eval_every"] = c.eval_every;
+  model["eval_batch"] = c.eval_batch;
+  model["seed"] = c.seed;
+  model["conv"] = ad::to_string(c.conv);
+  return Json{{"kind", "mnist"}, {"data", data}, {"model", model}};
+}
+
+Json job_json(const Job& job) {
+  return std::visit([](const auto& j) { return job_json(j); }, job);
+}
+
+namespace {
+
+MnistJob mnist_job_from_json(const Json& json) {
+  MnistJob job;
+  const Json& d = json.at("data");
+  job.mnist_dir = d.at("mnist_dir").get<std::string>();
+  job.validation_size = d.at("validation_size").get<std::size_t>();
+  const Json& m = json.at("model");
+  MnistConfig& c = job.config;
+  c.variant = parse_mnist_variant(m.at("variant").get<std::string>());
+  c.l2_on = parse_l2_on(m.at("l2_on").get<std::string>());
+  c.epochs = m.at("epochs").get<std::size_t>();
+  c.steps = m.at("steps").get<std::size_t>();
+  c.batch_size = m.at("batch_size").get<std::size_t>();
+  c.eval_every = m.at("eval_every").get<std::size_t>();
+  c.eval_batch = m.at("eval_batch").get<std::size_t>();
+  c.seed = m.at("seed").get<std::uint64_t>();
+  job.threads = m.at("threads").get<int>();
+  if (job.threads < 1 || job.threads > 4096)
+    throw std::invalid_argument("job: \"threads\" must be between 1 and 4096");
+  c.conv = from_name<ad::ConvAlgorithm>("conv", m.at("conv").get<std::string>(), 3,
+                                        [](ad::ConvAlgorithm a) { return ad::to_string(a); });
+  return job;
+}
+
+}  // namespace
+
+Job job_from_json(const Json& json) {
   try {
+    // A linear job's record has no "kind" (its ids predate the other kinds).
+    if (json.contains("kind")) {
+      const std::string kind = json.at("kind").get<std::string>();
+      if (kind != "mnist") throw std::invalid_argument("job: unknown \"kind\" '" + kind + "'");
+      return mnist_job_from_json(json);
+    }
     LinearJob job;
     const Json& p = json.at("problem");
     job.problem.data = p.at("data").get<std::string>();
@@ -162,7 +221,7 @@ LinearJob job_from_json(const Json& json) {
   }
 }
 
-std::string job_id(const LinearJob& job) {
+std::string job_id(const Job& job) {
   const std::string text = job_json(job).dump();
   std::uint64_t h = 14695981039346656037ull;  // FNV-1a, 64 bits
   for (unsigned char byte : text) {
@@ -174,12 +233,19 @@ std::string job_id(const LinearJob& job) {
   return buf;
 }
 
-std::size_t job_iterations(const LinearJob& job) {
-  return job.config.rates.size() * job.config.iterations;
+std::size_t job_iterations(const Job& job) {
+  if (const auto* m = std::get_if<MnistJob>(&job)) {
+    // MNIST's 60,000 training images; a smaller set's progress line jumps to its end.
+    const std::size_t train = 60000 - std::min<std::size_t>(m->validation_size, 60000);
+    return mnist_steps(m->config, train);
+  }
+  const LinearConfig& c = std::get<LinearJob>(job).config;
+  return c.rates.size() * c.iterations;
 }
 
-double job_cost(const LinearJob& job) {
-  const LinearConfig& c = job.config;
+double job_cost(const Job& job) {
+  if (std::holds_alternative<MnistJob>(job)) return double(job_iterations(job)) * mnist_step_cost;
+  const LinearConfig& c = std::get<LinearJob>(job).config;
   return double(c.rates.size()) * double(c.iterations) * double(c.depth * c.width + 4);
 }
 
@@ -206,6 +272,7 @@ std::vector<std::uint8_t> encode_outcome(const JobOutcome& o) {
   Json results = Json::array();
   for (const LinearResult& r : o.results) results.push_back(result_json(r));
   j["results"] = results;
+  if (o.mnist) put_mnist_result(j["mnist"], *o.mnist);
   return Json::to_cbor(j);
 }
 
@@ -219,6 +286,7 @@ JobOutcome decode_outcome(const std::vector<std::uint8_t>& bytes) {
     o.seconds = j.at("seconds").get<double>();
     o.rank = j.at("rank").get<int>();
     for (const Json& r : j.at("results")) o.results.push_back(result_from_json(r));
+    if (j.contains("mnist")) o.mnist = mnist_result_from_record(j.at("mnist"));
     return o;
   } catch (const Json::exception& e) {
     throw std::invalid_argument(std::string("job outcome: ") + e.what());

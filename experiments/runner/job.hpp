@@ -2,18 +2,22 @@
 // gives back.
 //
 // A LinearJob is a linear run with its whole rate grid (trained together by train_linear) on
-// the problem its ProblemSpec builds. It is plain data: job_json writes every setting that
-// affects the training, in a fixed order, and job_from_json reads it back in another process,
-// so a job trained on a rank of another machine gives the same numbers bit for bit. Its id is a
-// hash of that text: equal settings, equal id, on every machine and in every run.
+// the problem its ProblemSpec builds; a MnistJob is one `overparam mnist` run. A job is plain
+// data: job_json writes every setting that affects the training, in a fixed order, and
+// job_from_json reads it back in another process, so a job trained on a rank of another machine
+// gives the same numbers bit for bit. Its id is a hash of that text: equal settings, equal id,
+// on every machine and in every run.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "experiments/linear/problem.hpp"
 #include "experiments/linear/trainer.hpp"
+#include "experiments/mnist/train.hpp"
 #include "experiments/report/json.hpp"
 
 namespace experiments {
@@ -25,17 +29,40 @@ struct LinearJob {
   LinearConfig config;
 };
 
-// Every setting of `job` (the problem, the model, the optimizer and its hyperparameters, the
-// rates, the schedule, the seed, the initial layers when given).
+struct MnistJob {
+  std::string mnist_dir;               // the four IDX files
+  std::size_t validation_size = 5000;  // training images held out, the first ones
+  // The threads its products and convolutions are shared out on, by whoever trains it: a
+  // product split in blocks may round its last bits otherwise (autodiff/blas.hpp), so the
+  // count is a setting of the job like any other.
+  int threads = 1;
+  // What to train. Its callbacks, progress line and checkpoints are the runner's: neither
+  // written nor read.
+  MnistConfig config;
+};
+
+using Job = std::variant<LinearJob, MnistJob>;
+
+// Every setting of `job`. A LinearJob's: the problem, the model, the optimizer and its
+// hyperparameters, the rates, the schedule, the seed, the initial layers when given. A
+// MnistJob's: "kind": "mnist", the data, the variant and where its L2 goes, the steps, the
+// batch, the evaluations, the seed, the convolution's algorithm (its rounding differs).
 Json job_json(const LinearJob& job);
+Json job_json(const MnistJob& job);
+Json job_json(const Job& job);
 // The job job_json wrote. Throws std::invalid_argument naming the key that is missing or wrong.
-LinearJob job_from_json(const Json& json);
+Job job_from_json(const Json& json);
 // 16 hexadecimal digits: the 64-bit FNV-1a hash of job_json(job)'s text.
-std::string job_id(const LinearJob& job);
-// Iterations the job takes when no rate diverges: rates x iterations.
-std::size_t job_iterations(const LinearJob& job);
-// A relative cost, for running the longest jobs first: rates x iterations x (depth x width + 4).
-double job_cost(const LinearJob& job);
+std::string job_id(const Job& job);
+// What the job takes when nothing diverges, in the units of its progress: a LinearJob's rates
+// x iterations, a MnistJob's steps (on the training images left after its validation set).
+std::size_t job_iterations(const Job& job);
+// A relative cost, for running the longest jobs first: a LinearJob's rates x iterations x
+// (depth x width + 4), a MnistJob's steps x mnist_step_cost.
+double job_cost(const Job& job);
+// A convnet step of batch 64 in job_cost's units: on one thread it takes about 60 ms, an l_4
+// iteration of ten width-100 depth-3 rates (10 x 304 units) about 0.17 ms (docs/PERFORMANCE.md).
+inline constexpr double mnist_step_cost = 1e6;
 
 // What became of a job.
 enum class JobStatus {
@@ -48,7 +75,8 @@ const char* job_status_name(JobStatus status);
 
 struct JobOutcome {
   JobStatus status = JobStatus::missing;
-  std::vector<LinearResult> results;  // one per rate of the job's config, when it ran
+  std::vector<LinearResult> results;  // a LinearJob's: one per rate of its config, when it ran
+  std::optional<MnistResult> mnist;   // a MnistJob's, when it ran
   std::string error;
   double seconds = 0;    // wall time of the training
   bool resumed = false;  // read back from a complete job folder, not trained in this run

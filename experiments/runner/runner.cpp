@@ -13,6 +13,8 @@
 #include <utility>
 
 #include "autodiff/blas.hpp"
+#include "experiments/linear/records.hpp"
+#include "experiments/mnist/records.hpp"
 #include "experiments/report/files.hpp"
 #include "experiments/report/interrupt.hpp"
 #include "experiments/runner/folders.hpp"
@@ -26,29 +28,66 @@ using Clock = std::chrono::steady_clock;
 
 std::mutex cache_mutex;
 std::vector<std::pair<ProblemSpec, std::unique_ptr<Problem>>> problems;
+struct MnistKey {
+  std::string dir;
+  std::size_t validation_size;
+  bool operator==(const MnistKey&) const = default;
+};
+std::vector<std::pair<MnistKey, std::unique_ptr<data::Mnist>>> mnist_sets;
 
-// Trains `job` on this thread. on_iterations is told every iteration taken, and at the end the
-// ones that rates stopped by divergence (or a failure) will never take, so that a progress
-// line reaches its total.
-JobOutcome train_job(const LinearJob& job, const std::function<void(std::size_t)>& on_iterations) {
+// The training itself, counting each iteration or step in `count`. Returns the status.
+JobStatus train(const LinearJob& job, JobOutcome& o, const std::function<void(std::size_t)>& count) {
+  LinearConfig c = job.config;
+  c.progress = false;
+  c.explain = 0;
+  c.print_explain = false;
+  c.on_iterations = count;
+  o.results = train_linear(cached_problem(job.problem), c);
+  bool stopped = interrupted() != 0;
+  for (const LinearResult& r : o.results) stopped = stopped || r.interrupted;
+  return stopped ? JobStatus::interrupted : JobStatus::done;
+}
+
+// Sets the threads of ad::blas for a scope, and puts back what was there.
+class ThreadsFor {
+ public:
+  explicit ThreadsFor(int threads)
+      : threads_(ad::blas::num_threads()), how_(ad::blas::threading()) {
+    ad::blas::set_num_threads(threads, ad::blas::Threading::own);
+  }
+  ~ThreadsFor() { ad::blas::set_num_threads(threads_, how_); }
+  ThreadsFor(const ThreadsFor&) = delete;
+  ThreadsFor& operator=(const ThreadsFor&) = delete;
+
+ private:
+  int threads_;
+  ad::blas::Threading how_;
+};
+
+JobStatus train(const MnistJob& job, JobOutcome& o, const std::function<void(std::size_t)>& count) {
+  const ThreadsFor threads(job.threads);
+  MnistConfig c = job.config;
+  c.progress = false;
+  c.verbose = false;
+  c.on_step = count;
+  o.mnist = train_mnist(cached_mnist(job.mnist_dir, job.validation_size), c);
+  return o.mnist->interrupted ? JobStatus::interrupted : JobStatus::done;
+}
+
+// Trains `job` on this thread (a MnistJob on its own threads, with this one). It is
+// told every iteration taken, and at the end the ones that rates stopped by divergence (or a
+// failure) will never take, so that a progress line reaches its total.
+JobOutcome train_job(const Job& job, const std::function<void(std::size_t)>& on_iterations) {
   JobOutcome o;
   o.rank = mpi::rank();
   const auto start = Clock::now();
   std::size_t counted = 0;
+  const auto count = [&](std::size_t n) {
+    counted += n;
+    if (on_iterations) on_iterations(n);
+  };
   try {
-    const Problem& problem = cached_problem(job.problem);
-    LinearConfig c = job.config;
-    c.progress = false;
-    c.explain = 0;
-    c.print_explain = false;
-    c.on_iterations = [&](std::size_t n) {
-      counted += n;
-      if (on_iterations) on_iterations(n);
-    };
-    o.results = train_linear(problem, c);
-    bool stopped = interrupted() != 0;
-    for (const LinearResult& r : o.results) stopped = stopped || r.interrupted;
-    o.status = stopped ? JobStatus::interrupted : JobStatus::done;
+    o.status = std::visit([&](const auto& j) { return train(j, o, count); }, job);
   } catch (const std::exception& e) {
     o.status = JobStatus::failed;
     o.error = e.what();
@@ -60,11 +99,24 @@ JobOutcome train_job(const LinearJob& job, const std::function<void(std::size_t)
   return o;
 }
 
-// A finished job's folder, when the run keeps them.
-void keep(const LinearJob& job, const JobOutcome& o, const std::string& folder, bool run_files,
+// A finished job's folder, when the run keeps them, with the files its command writes.
+void keep(const Job& job, const JobOutcome& o, const std::string& folder, bool run_files,
           bool plot) {
   if (folder.empty() || o.status != JobStatus::done) return;
-  write_job_folder(folder, job, o, cached_problem(job.problem), run_files, plot);
+  std::function<void(const std::string&)> files;
+  if (run_files) {
+    if (const auto* m = std::get_if<MnistJob>(&job))
+      files = [&](const std::string& dir) {
+        write_mnist_run(dir, m->config, *o.mnist, m->mnist_dir, m->threads, plot);
+      };
+    else
+      files = [&](const std::string& dir) {
+        const LinearJob& l = std::get<LinearJob>(job);
+        write_linear_run(dir, linear_settings_json(l.problem, l.config),
+                         cached_problem(l.problem), l.config, o.results, plot);
+      };
+  }
+  write_job_folder(folder, job, o, files);
 }
 
 std::vector<std::uint8_t> count_bytes(std::uint64_t n) {
@@ -83,16 +135,27 @@ void add_progress(SharedProgress* progress, std::size_t n) {
   if (progress != nullptr && n > 0) progress->add(n);
 }
 
-// The jobs of `order` on this process's threads.
-void run_here(const std::vector<LinearJob>& jobs, const std::vector<std::size_t>& order,
+// The jobs of `order` on this process's threads: the MNIST jobs one after another, each on its
+// own threads, then the others, one a thread.
+void run_here(const std::vector<Job>& jobs, const std::vector<std::size_t>& order,
               const RunnerOptions& options, std::vector<JobOutcome>& out) {
-  // One job a thread, each thread's products on that thread (autodiff/blas.hpp).
-  ad::blas::set_num_threads(std::max(1, options.jobs), ad::blas::Threading::own);
+  std::vector<std::size_t> convnets, others;
+  for (std::size_t i : order)
+    (std::holds_alternative<MnistJob>(jobs[i]) ? convnets : others).push_back(i);
   std::mutex mutex;
   try {
-    ad::blas::parallel_for(order.size(), [&](std::size_t k, std::size_t) {
+    for (std::size_t i : convnets) {
+      if (interrupted()) break;  // the rest stay missing
+      JobOutcome o = train_job(jobs[i], [&](std::size_t n) { add_progress(options.progress, n); });
+      keep(jobs[i], o, options.folder, options.run_files, options.plot);
+      out[i] = std::move(o);
+      if (options.on_outcome) options.on_outcome(i, out[i]);
+    }
+    // One job a thread, each thread's products on that thread (autodiff/blas.hpp).
+    ad::blas::set_num_threads(std::max(1, options.jobs), ad::blas::Threading::own);
+    ad::blas::parallel_for(others.size(), [&](std::size_t k, std::size_t) {
       // After a signal a job returns at once, marked interrupted (train_linear checks it).
-      const std::size_t i = order[k];
+      const std::size_t i = others[k];
       JobOutcome o = train_job(jobs[i], [&](std::size_t n) { add_progress(options.progress, n); });
       keep(jobs[i], o, options.folder, options.run_files, options.plot);
       std::lock_guard lock(mutex);
@@ -108,7 +171,7 @@ void run_here(const std::vector<LinearJob>& jobs, const std::vector<std::size_t>
 
 // Rank 0 under MPI: hands out the jobs of `order`, trains its share on a thread of its own,
 // gathers every outcome.
-void run_on_ranks(const std::vector<LinearJob>& jobs, const std::vector<std::size_t>& order,
+void run_on_ranks(const std::vector<Job>& jobs, const std::vector<std::size_t>& order,
                   const RunnerOptions& options, std::vector<JobOutcome>& out) {
   ad::blas::set_num_threads(1);
   std::mutex mutex;  // guards queue and local_results
@@ -207,7 +270,20 @@ void remember_problem(const ProblemSpec& spec, const Problem& problem) {
   problems.emplace_back(spec, std::make_unique<Problem>(problem));
 }
 
+const data::Mnist& cached_mnist(const std::string& dir, std::size_t validation_size) {
+  std::lock_guard lock(cache_mutex);
+  const MnistKey key{dir, validation_size};
+  for (const auto& [k, m] : mnist_sets)
+    if (k == key) return *m;
+  mnist_sets.emplace_back(key, std::make_unique<data::Mnist>(data::load_mnist(dir, validation_size)));
+  return *mnist_sets.back().second;
+}
+
 std::vector<JobOutcome> run_jobs(const std::vector<LinearJob>& jobs, const RunnerOptions& options) {
+  return run_jobs(std::vector<Job>(jobs.begin(), jobs.end()), options);
+}
+
+std::vector<JobOutcome> run_jobs(const std::vector<Job>& jobs, const RunnerOptions& options) {
   std::vector<JobOutcome> out(jobs.size());
   std::vector<std::size_t> order;
   for (std::size_t i = 0; i < jobs.size(); ++i) {
@@ -234,8 +310,14 @@ std::vector<JobOutcome> run_jobs(const std::vector<LinearJob>& jobs, const Runne
       if (e.path().filename().string().rfind(".partial-", 0) == 0)
         std::filesystem::remove_all(e.path());
   }
-  // Every problem built before any job starts: bad data is one error, not one per job.
-  for (std::size_t i : order) cached_problem(jobs[i].problem);
+  // Every problem built and data set read before any job starts: bad data is one error, not
+  // one per job.
+  for (std::size_t i : order) {
+    if (const auto* m = std::get_if<MnistJob>(&jobs[i]))
+      cached_mnist(m->mnist_dir, m->validation_size);
+    else
+      cached_problem(std::get<LinearJob>(jobs[i]).problem);
+  }
   if (mpi::active())
     run_on_ranks(jobs, order, options, out);
   else
@@ -256,7 +338,7 @@ int serve_jobs() {
     if (tag != mpi::Tag::job) continue;
     const Json message = Json::from_cbor(bytes);
     const std::size_t index = message.at("index").get<std::size_t>();
-    const LinearJob job = job_from_json(message.at("job"));
+    const Job job = job_from_json(message.at("job"));
     const std::string folder = message.at("folder").get<std::string>();
     const bool run_files = message.at("run_files").get<bool>();
     const bool plot = message.at("plot").get<bool>();

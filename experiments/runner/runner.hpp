@@ -1,9 +1,10 @@
 // The job runner: every command that trains more than once (figures, `reproduce`, the
 // sensitivity study, `sweep`) builds a list of jobs and hands it here.
 //
-// run_jobs trains the jobs on `jobs` threads of this process, or, when the program runs as
-// ranks of mpirun/srun (mpi.hpp), on every rank: rank 0 hands the next job, longest first, to
-// whichever rank is free (itself included) and gathers the outcomes. Either way the outcomes
+// run_jobs trains the jobs on `jobs` threads of this process (a MnistJob one after another, each
+// on its own threads), or, when the program runs as ranks of mpirun/srun (mpi.hpp), on every
+// rank: rank 0 hands the next job, longest first, to whichever rank is free (itself included)
+// and gathers the outcomes. Either way the outcomes
 // come back in the order of the list, and each job is trained by the same code on one thread,
 // so they are the same bit for bit whoever trained them. A job that throws is an outcome
 // (failed), not the end of the others; a job whose rates diverge is a result like any other.
@@ -40,13 +41,18 @@ struct RunnerOptions {
   std::function<void(std::size_t, const JobOutcome&)> on_outcome;
 };
 
-// The outcomes of `jobs`, in their order. Requires: options.jobs >= 1.
+// The outcomes of `jobs`, in their order. Requires: options.jobs >= 1. Throws data::DataError
+// when a job's data cannot be read, before any job starts.
+std::vector<JobOutcome> run_jobs(const std::vector<Job>& jobs, const RunnerOptions& options);
 std::vector<JobOutcome> run_jobs(const std::vector<LinearJob>& jobs, const RunnerOptions& options);
 
 // The problem `spec` builds, built once per process and kept (a rank trains many jobs on the
 // same data). Thread-safe. remember_problem adds one built elsewhere (a figure's panels).
 const Problem& cached_problem(const ProblemSpec& spec);
 void remember_problem(const ProblemSpec& spec, const Problem& problem);
+// The MNIST files of `dir` with the first `validation_size` training images held out, read
+// once per process and kept. Thread-safe.
+const data::Mnist& cached_mnist(const std::string& dir, std::size_t validation_size);
 
 // Where the jobs run, for reports and logs: "2 parallel runs" or "32 MPI ranks".
 std::string runner_description(int jobs);

@@ -1,16 +1,19 @@
 // The job runner on this machine's threads: jobs as data (their JSON, id and outcome bytes),
-// outcomes in the order of the list and equal to a direct train_linear, a failing job as an
-// outcome, and job folders that are complete or absent and read back by resume. Across MPI
-// ranks: tests/experiments/runner/mpi_sweep.sh.
+// outcomes in the order of the list and equal to a direct train_linear or train_mnist, a
+// failing job as an outcome, and job folders that are complete or absent and read back by
+// resume. Across MPI ranks: tests/experiments/runner/mpi_sweep.sh.
 #include <catch2/catch.hpp>
 
 #include <cmath>
 #include <filesystem>
+#include <functional>
 #include <limits>
 #include <string>
 #include <vector>
 
+#include "autodiff/blas.hpp"
 #include "experiments/files.hpp"
+#include "experiments/tiny_mnist.hpp"
 #include "experiments/runner/folders.hpp"
 #include "experiments/runner/runner.hpp"
 
@@ -29,6 +32,18 @@ LinearJob small_job(std::size_t depth, double lr, std::uint64_t seed = 0) {
   job.config.rates = {lr, lr / 2};
   job.config.iterations = 300;
   job.config.seed = seed;
+  return job;
+}
+
+MnistJob small_mnist_job(const std::string& dir, MnistVariant variant) {
+  MnistJob job;
+  job.mnist_dir = dir;
+  job.validation_size = 20;
+  job.threads = 2;
+  job.config.variant = variant;
+  job.config.steps = 4;
+  job.config.batch_size = 16;
+  job.config.eval_every = 2;
   return job;
 }
 
@@ -55,7 +70,7 @@ TEST_CASE("job: its JSON reads back to the same job, and its id follows its sett
   job.problem.loss_scale = LossScale::mean_over_p;
   job.problem.normalization = data::Normalization::minmax;
   job.config.initial_layers = {ad::Tensor<double>({1, 2}, {0.25, -1.0 / 3})};
-  const LinearJob back = job_from_json(job_json(job));
+  const LinearJob back = std::get<LinearJob>(job_from_json(job_json(job)));
   CHECK(job_json(back) == job_json(job));
   CHECK(back.config.hyper.beta2 == 0.99);
   CHECK_FALSE(back.config.hyper.beta1.has_value());
@@ -162,4 +177,108 @@ TEST_CASE("job folders: complete or absent, read back by resume, another job's r
   fs::copy_file(job_folder(root, jobs[0]) + "/job.json", job_folder(root, jobs[1]) + "/job.json",
                 fs::copy_options::overwrite_existing);
   CHECK_THROWS_WITH(run_jobs(jobs, options), Catch::Contains("another job"));
+}
+
+TEST_CASE("job: a MNIST job's JSON reads back to the same job; its id follows its settings",
+          "[experiments][runner][mnist]") {
+  MnistJob job = small_mnist_job("/data/mnist", MnistVariant::overparam);
+  job.config.l2_on = L2On::factors;
+  job.config.conv = ad::ConvAlgorithm::im2col;
+  job.config.seed = 9;
+  const Job back = job_from_json(job_json(job));
+  REQUIRE(std::holds_alternative<MnistJob>(back));
+  const MnistJob& m = std::get<MnistJob>(back);
+  CHECK(job_json(m) == job_json(job));
+  CHECK(m.config.l2_on == L2On::factors);
+  CHECK(m.config.conv == ad::ConvAlgorithm::im2col);
+  CHECK(m.threads == 2);
+  CHECK(job_id(back) == job_id(Job(job)));
+  for (auto change : std::vector<std::function<void(MnistJob&)>>{
+           [](MnistJob& j) { j.threads = 1; }, [](MnistJob& j) { j.config.l2_on = L2On::product; },
+           [](MnistJob& j) { j.config.conv = ad::ConvAlgorithm::fast; },
+           [](MnistJob& j) { j.config.steps = 5; }, [](MnistJob& j) { j.validation_size = 0; }}) {
+    MnistJob other = job;
+    change(other);
+    CHECK(job_id(other) != job_id(job));
+  }
+  // A linear job of any settings has another id: its record has no "kind".
+  CHECK(job_json(small_job(1, 1e-2)).contains("kind") == false);
+  Json broken = job_json(job);
+  broken["kind"] = "resnet";
+  CHECK_THROWS_WITH(job_from_json(broken), Catch::Contains("resnet"));
+  broken = job_json(job);
+  broken["model"]["threads"] = 0;
+  CHECK_THROWS_WITH(job_from_json(broken), Catch::Contains("threads"));
+  broken = job_json(job);
+  broken["model"].erase("variant");
+  CHECK_THROWS_WITH(job_from_json(broken), Catch::Contains("variant"));
+}
+
+TEST_CASE("job: a MNIST outcome's bytes keep its rows, evaluations and divergence",
+          "[experiments][runner][mnist]") {
+  JobOutcome o;
+  o.status = JobStatus::done;
+  MnistResult r;
+  r.steps = 2;
+  r.batch_loss = {2.5, 1.25, std::numeric_limits<double>::infinity()};
+  r.lr = {0.01, 0.01, 0.0095};
+  r.evals = {{2, 50.0, 62.5}};
+  r.num_parameters = 1234;
+  r.diverged = true;
+  r.train_seconds = 0.5;
+  o.mnist = r;
+  const JobOutcome back = decode_outcome(encode_outcome(o));
+  REQUIRE(back.mnist.has_value());
+  CHECK(back.results.empty());
+  CHECK(back.mnist->batch_loss[1] == 1.25);
+  CHECK(std::isinf(back.mnist->batch_loss[2]));
+  CHECK(back.mnist->lr == r.lr);
+  CHECK(back.mnist->evals[0].test_error == 62.5);
+  CHECK(back.mnist->num_parameters == 1234);
+  CHECK(back.mnist->diverged);
+  CHECK_FALSE(decode_outcome(encode_outcome(JobOutcome{})).mnist.has_value());
+}
+
+TEST_CASE("run_jobs: MNIST jobs beside linear ones, equal to train_mnist's, kept and resumed",
+          "[experiments][runner][mnist]") {
+  const std::string dir = temp_dir("runner-mnist");
+  write_tiny_mnist(dir, 100, 20);
+  const MnistJob original = small_mnist_job(dir, MnistVariant::original);
+  const MnistJob overparam = small_mnist_job(dir, MnistVariant::overparam);
+  const std::vector<Job> jobs = {small_job(1, 1e-2), original, overparam};
+  RunnerOptions options;
+  options.jobs = 2;
+  options.folder = dir + "/jobs";
+  options.plot = false;
+  const std::vector<JobOutcome> out = run_jobs(jobs, options);
+  REQUIRE(out[0].status == JobStatus::done);
+  CHECK_FALSE(out[0].mnist.has_value());
+  ad::blas::set_num_threads(2, ad::blas::Threading::own);  // the jobs' threads
+  for (std::size_t i : {1, 2}) {
+    INFO("job " << i);
+    REQUIRE(out[i].status == JobStatus::done);
+    REQUIRE(out[i].mnist.has_value());
+    const MnistJob& job = std::get<MnistJob>(jobs[i]);
+    const MnistResult direct = train_mnist(cached_mnist(dir, 20), job.config);
+    CHECK(out[i].mnist->batch_loss == direct.batch_loss);  // bit for bit
+    CHECK(out[i].mnist->lr == direct.lr);
+    REQUIRE(out[i].mnist->evals.size() == direct.evals.size());
+    CHECK(out[i].mnist->evals.back().test_error == direct.evals.back().test_error);
+    for (const char* file : {"job.json", "outcome.cbor", "run.json", "batch_loss.csv", "eval.csv"})
+      CHECK(fs::exists(job_folder(options.folder, jobs[i]) + "/" + file));
+  }
+  ad::blas::set_num_threads(1);
+  CHECK(out[1].mnist->batch_loss != out[2].mnist->batch_loss);  // two models, two curves
+
+  options.resume = true;
+  std::size_t trained = 0;
+  options.on_outcome = [&](std::size_t, const JobOutcome& o) { trained += !o.resumed; };
+  const std::vector<JobOutcome> again = run_jobs(jobs, options);
+  CHECK(trained == 0);
+  CHECK(again[2].mnist->batch_loss == out[2].mnist->batch_loss);
+
+  // Unreadable MNIST files are one error before any job starts.
+  MnistJob missing = original;
+  missing.mnist_dir = dir + "/none";
+  CHECK_THROWS_AS(run_jobs({Job(missing)}, RunnerOptions{}), data::DataError);
 }
