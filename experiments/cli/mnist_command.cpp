@@ -11,6 +11,7 @@
 #include "experiments/cli/commands.hpp"
 #include "experiments/cli/flags.hpp"
 #include "experiments/cli/mnist_common.hpp"
+#include "experiments/cli/mnist_flags.hpp"
 #include "experiments/cli/resume.hpp"
 #include "experiments/mnist/checkpoint.hpp"
 #include "experiments/mnist/records.hpp"
@@ -27,57 +28,9 @@ namespace experiments {
 
 namespace {
 
-struct MnistFlags {
-  MnistConfig c;
-  std::string variant = "original", l2_on = "product";
-  std::string out, mnist_dir = default_mnist_dir();
-  std::size_t validation_size = 5000;
-  int threads = 0;
-  std::string conv = "automatic";
-  bool no_plot = false, no_progress = false;
-  double checkpoint_every = 300;
-  std::string resume;
-};
-
 // The flags that may come with --resume: how the run goes on, not what it computes.
 const std::vector<std::string> resume_flags = {"threads", "progress",         "no-progress", "plot",
                                                "no-plot", "checkpoint-every", "help"};
-
-void declare_flags(po::options_description& flags, MnistFlags& f) {
-  MnistConfig& c = f.c;
-  flags.add_options()("help,h", "print this help")(
-      "variant", po::value(&f.variant)->default_value(f.variant), "original|overparam")(
-      "epochs", po::value(&c.epochs)->default_value(c.epochs),
-      "passes over the 55,000 training images")(
-      "steps", po::value(&c.steps)->default_value(0),
-      "training steps (0: as many as --epochs takes; 10 epochs are 8593 steps)")(
-      "batch-size", po::value(&c.batch_size)->default_value(c.batch_size), "images per step")(
-      "l2-on", po::value(&f.l2_on)->default_value(f.l2_on),
-      "overparam: the L2 term sees the product W1*W2 or each factor (product|factors)")(
-      "eval-every", po::value(&c.eval_every)->default_value(c.eval_every),
-      "validation and test error every K steps, and at the end (0: at the end only)")(
-      "seed", po::value(&c.seed)->default_value(c.seed), "seed of the weights and dropout masks")(
-      "conv", po::value(&f.conv)->default_value(f.conv),
-      "how the convolutions compute: automatic (Winograd where it has fewer multiply-adds, "
-      "im2col elsewhere), im2col or fast")("threads", po::value(&f.threads)->default_value(0),
-                                           "threads (0: one per core)")(
-      "mnist-dir", po::value(&f.mnist_dir)->default_value(f.mnist_dir),
-      "folder with the four MNIST files (scripts/fetch-mnist.sh puts them in data/mnist)")(
-      "validation-size", po::value(&f.validation_size)->default_value(f.validation_size),
-      "training images held out for validation (the first ones, as in the tutorial)")(
-      "out", po::value(&f.out), "output folder (default: runs/mnist-VARIANT-TIMESTAMP)")(
-      "plot", po::bool_switch(), "draw batch_loss.png (the default)")(
-      "no-plot", po::bool_switch(&f.no_plot), "do not draw batch_loss.png")(
-      "progress", po::bool_switch(), "show a progress line on a terminal (the default)")(
-      "no-progress", po::bool_switch(&f.no_progress), "no progress line")(
-      "checkpoint-every", po::value(&f.checkpoint_every)->default_value(f.checkpoint_every),
-      "write the run's whole state to OUT/checkpoint.cbor every SECONDS of training, and when "
-      "Ctrl-C or SIGTERM stops it (0: only then)")(
-      "resume", po::value(&f.resume),
-      "continue the run in this folder from its checkpoint.cbor, with the settings it was "
-      "started with, to the results it would have had (only --threads, --no-progress, --no-plot "
-      "and --checkpoint-every may be given with it)");
-}
 
 // A 64-bit FNV-1a hash of the images and labels of every split: a resumed run must train on the
 // data it started on.
@@ -104,7 +57,7 @@ int run_mnist(int argc, char** argv) {
       "overparam mnist: train TensorFlow's MNIST tutorial convnet, or its overparameterized\n"
       "variant (each dense weight a product of two matrices), as in the paper's last figure\n\n"
       "Usage: overparam mnist [OPTIONS]\n       overparam mnist --resume DIR\n\nOptions");
-  declare_flags(flags, f);
+  add_mnist_flags(flags, f);
   po::variables_map vm;
   if (const int stop = parse_flags("mnist", argc, argv, flags, vm); stop >= 0) return stop;
   double checkpoint_seconds = 0;
@@ -119,7 +72,7 @@ int run_mnist(int argc, char** argv) {
       return stop;
     MnistFlags saved;
     po::options_description saved_flags;
-    declare_flags(saved_flags, saved);
+    add_mnist_flags(saved_flags, saved);
     po::variables_map saved_vm;
     parse_saved_arguments("mnist", dir, checkpoint, saved_flags, saved_vm);
     arguments = checkpoint.at("arguments").get<std::vector<std::string>>();
@@ -135,12 +88,7 @@ int run_mnist(int argc, char** argv) {
   c.progress = !f.no_progress;
   c.verbose = true;
   try {
-    if (f.threads < 0) throw std::invalid_argument("--threads must be >= 0");
-    check_path_given("--mnist-dir", f.mnist_dir, "a folder of MNIST files");
-    c.variant = parse_mnist_variant(f.variant);
-    c.l2_on = parse_l2_on(f.l2_on);
-    c.conv = parse_conv(f.conv);
-    validate_mnist_config(c);
+    check_mnist_flags(f);
   } catch (const std::invalid_argument& e) {
     std::cerr << "overparam mnist: " << e.what() << "\n";
     return 2;

@@ -7,6 +7,7 @@
 #include "experiments/figures/files.hpp"
 #include "experiments/figures/run.hpp"
 #include "experiments/linear/records.hpp"
+#include "experiments/mnist/verdicts.hpp"
 
 namespace experiments {
 
@@ -23,6 +24,25 @@ std::vector<std::string> columns(const Sweep& s, std::vector<std::string> first,
 
 bool finished(const JobOutcome& o) {
   return o.status == JobStatus::done;
+}
+
+const LinearConfig& linear_config(const SweepJob& j) {
+  return std::get<LinearJob>(j.job).config;
+}
+
+// NaN (a diverged run's loss) counts as infinity, so that the values can be sorted.
+double median_of(std::vector<double> v) {
+  for (double& x : v)
+    if (std::isnan(x)) x = std::numeric_limits<double>::infinity();
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+// The mean batch loss of a run's last mnist_final_steps steps.
+double final_batch_loss(const MnistResult& r) {
+  const std::size_t n = r.batch_loss.size();
+  return mean_loss(r, n - std::min(n, mnist_final_steps), n);
 }
 
 }  // namespace
@@ -68,7 +88,7 @@ Csv sweep_csv(const Sweep& s, const std::vector<JobOutcome>& outcomes,
     const std::size_t best = best_run(o.results);
     const bool all_diverged = best == o.results.size();
     const LinearResult& chosen = o.results[all_diverged ? 0 : best];
-    csv.cell(all_diverged ? nan : j.job.config.rates[best])
+    csv.cell(all_diverged ? nan : linear_config(j).rates[best])
         .cell(chosen.final_loss)
         .cell(chosen.final_loss - l_star[i])
         .cell(all_diverged)
@@ -91,7 +111,7 @@ Csv sweep_summary_csv(const Sweep& s, const std::vector<JobOutcome>& outcomes,
     for (std::size_t i = 0; i < s.jobs.size(); ++i)
       if (s.jobs[i].combination == c && finished(outcomes[i])) {
         runs.push_back(outcomes[i].results);
-        rates = s.jobs[i].job.config.rates;
+        rates = linear_config(s.jobs[i]).rates;
         star = l_star[i];
       }
     csv.row();
@@ -109,9 +129,7 @@ Csv sweep_summary_csv(const Sweep& s, const std::vector<JobOutcome>& outcomes,
                               ? std::numeric_limits<double>::infinity()
                               : r.final_loss - star);
     std::sort(distances.begin(), distances.end());
-    const std::size_t n = distances.size();
-    const double median =
-        n % 2 ? distances[n / 2] : 0.5 * (distances[n / 2 - 1] + distances[n / 2]);
+    const double median = median_of(distances);
     csv.cell(cr.best_lr)
         .cell(found ? median : nan)
         .cell(found ? distances.front() : nan)
@@ -126,6 +144,89 @@ Csv sweep_summary_csv(const Sweep& s, const std::vector<JobOutcome>& outcomes,
       curves->push_back(
           distance_series(lr_varied ? label : curve_legend(label, cr), cr.best, star));
     }
+  }
+  return csv;
+}
+
+Csv mnist_sweep_csv(const Sweep& s, const std::vector<JobOutcome>& outcomes) {
+  Csv csv(columns(s, {"job"},
+                  {"seed", "status", "steps", "final_loss", "validation_error", "test_error",
+                   "diverged", "seconds", "folder"}));
+  for (std::size_t i = 0; i < s.jobs.size(); ++i) {
+    const SweepJob& j = s.jobs[i];
+    const JobOutcome& o = outcomes[i];
+    const std::string id = job_id(j.job);
+    csv.row().text(id);
+    for (const std::string& v : j.values) csv.text(v);
+    csv.cell(j.seed).text(job_status_name(o.status));
+    if (!finished(o) || !o.mnist) {
+      for (int k = 0; k < 7; ++k) csv.text("");
+      continue;
+    }
+    const MnistResult& r = *o.mnist;
+    const MnistEval last = r.evals.empty() ? MnistEval{0, nan, nan} : r.evals.back();
+    csv.cell(r.steps)
+        .cell(final_batch_loss(r))
+        .cell(last.validation_error)
+        .cell(last.test_error)
+        .cell(r.diverged)
+        .cell(o.seconds, "%.3f")
+        .text("jobs/" + id);
+  }
+  return csv;
+}
+
+Csv mnist_sweep_summary_csv(const Sweep& s, const std::vector<JobOutcome>& outcomes,
+                            std::vector<Series>* curves) {
+  Csv csv(columns(s, {},
+                  {"seeds", "final_loss_median", "final_loss_min", "final_loss_max",
+                   "test_error_median", "test_error_min", "test_error_max", "diverged"}));
+  const auto combinations = sweep_combinations(s.axes);
+  for (std::size_t c = 0; c < combinations.size(); ++c) {
+    std::vector<const MnistResult*> runs;
+    for (std::size_t i = 0; i < s.jobs.size(); ++i)
+      if (s.jobs[i].combination == c && finished(outcomes[i]) && outcomes[i].mnist)
+        runs.push_back(&*outcomes[i].mnist);
+    csv.row();
+    for (const std::string& v : combinations[c]) csv.text(v);
+    csv.cell(runs.size());
+    if (runs.empty()) {
+      for (int k = 0; k < 7; ++k) csv.text("");
+      continue;
+    }
+    std::vector<double> losses, errors;
+    std::size_t diverged = 0;
+    for (const MnistResult* r : runs) {
+      const double loss = final_batch_loss(*r);
+      losses.push_back(std::isnan(loss) ? std::numeric_limits<double>::infinity() : loss);
+      errors.push_back(r->evals.empty() ? nan : r->evals.back().test_error);
+      diverged += r->diverged;
+    }
+    const auto [loss_min, loss_max] = std::minmax_element(losses.begin(), losses.end());
+    const auto [error_min, error_max] = std::minmax_element(errors.begin(), errors.end());
+    csv.cell(median_of(losses))
+        .cell(*loss_min)
+        .cell(*loss_max)
+        .cell(median_of(errors))
+        .cell(*error_min)
+        .cell(*error_max)
+        .cell(diverged);
+    if (curves == nullptr) continue;
+    // Step by step over the steps every seed took: the median and the range.
+    std::size_t steps = SIZE_MAX;
+    for (const MnistResult* r : runs) steps = std::min(steps, r->batch_loss.size());
+    Series series{combination_label(s.axes, combinations[c]), {}, {}};
+    for (std::size_t k = 0; k < steps; ++k) {
+      std::vector<double> at;
+      for (const MnistResult* r : runs) at.push_back(r->batch_loss[k]);
+      series.x.push_back(double(k));
+      series.y.push_back(median_of(at));
+      if (runs.size() > 1) {
+        series.low.push_back(*std::min_element(at.begin(), at.end()));
+        series.high.push_back(*std::max_element(at.begin(), at.end()));
+      }
+    }
+    curves->push_back(std::move(series));
   }
   return csv;
 }

@@ -93,7 +93,11 @@ JobOutcome train_job(const Job& job, const std::function<void(std::size_t)>& on_
     o.error = e.what();
   }
   o.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  const std::size_t planned = job_iterations(job);
+  std::size_t planned = counted;
+  try {
+    planned = job_steps(job);
+  } catch (const std::exception&) {  // its data could not be read: a failed job, counted as done
+  }
   if (o.status != JobStatus::interrupted && counted < planned && on_iterations)
     on_iterations(planned - counted);
   return o;
@@ -279,6 +283,12 @@ const data::Mnist& cached_mnist(const std::string& dir, std::size_t validation_s
   return *mnist_sets.back().second;
 }
 
+std::size_t job_steps(const Job& job) {
+  if (const auto* m = std::get_if<MnistJob>(&job))
+    return mnist_steps(m->config, cached_mnist(m->mnist_dir, m->validation_size).train.count);
+  return job_iterations(job);
+}
+
 std::vector<JobOutcome> run_jobs(const std::vector<LinearJob>& jobs, const RunnerOptions& options) {
   return run_jobs(std::vector<Job>(jobs.begin(), jobs.end()), options);
 }
@@ -290,7 +300,7 @@ std::vector<JobOutcome> run_jobs(const std::vector<Job>& jobs, const RunnerOptio
     if (options.resume && !options.folder.empty()) {
       if (std::optional<JobOutcome> kept = read_job_folder(options.folder, jobs[i])) {
         out[i] = std::move(*kept);
-        add_progress(options.progress, job_iterations(jobs[i]));
+        add_progress(options.progress, job_steps(jobs[i]));
         if (options.on_outcome) options.on_outcome(i, out[i]);
         continue;
       }

@@ -54,6 +54,10 @@ void remember_problem(const ProblemSpec& spec, const Problem& problem);
 // once per process and kept. Thread-safe.
 const data::Mnist& cached_mnist(const std::string& dir, std::size_t validation_size);
 
+// What a progress line counts for `job`: job_iterations, but a MnistJob's steps on the training
+// images its data has (read by cached_mnist).
+std::size_t job_steps(const Job& job);
+
 // Where the jobs run, for reports and logs: "2 parallel runs" or "32 MPI ranks".
 std::string runner_description(int jobs);
 

@@ -14,6 +14,7 @@
 
 #include "experiments/files.hpp"
 #include "experiments/process.hpp"
+#include "experiments/tiny_mnist.hpp"
 
 namespace fs = std::filesystem;
 using test_process::Child;
@@ -62,7 +63,7 @@ TEST_CASE("sweep: its files, and a finished sweep's folder refused to a second o
   const auto o = run_overparam(args);
   INFO(o.out << o.err);
   REQUIRE(o.code == 0);
-  CHECK_THAT(o.out, Catch::Contains("2 combinations x 2 seed(s) = 4 jobs"));
+  CHECK_THAT(o.out, Catch::Contains("2 combinations x 2 seed(s) = 4 linear jobs"));
   CHECK(count(read(out + "/sweep.csv"), "\n") == 5);  // header + 4 jobs
   CHECK_THAT(read(out + "/sweep.csv"), Catch::StartsWith("job,depth,seed,status,best_lr,"));
   const std::string summary = read(out + "/summary.csv");
@@ -127,4 +128,47 @@ TEST_CASE("sweep: Ctrl-C keeps every finished job, and --resume trains only the 
   CHECK(rows_without_time(read(out + "/sweep.csv")) ==
         rows_without_time(read(dir + "/whole/sweep.csv")));
   CHECK(read(out + "/summary.csv") == read(dir + "/whole/summary.csv"));
+}
+
+TEST_CASE("sweep mnist: a job per variant and seed, each folder the run 'mnist' writes, resumed",
+          "[experiments][mnist]") {
+  const std::string dir = temp_dir("sweep-mnist");
+  write_tiny_mnist(dir, 60, 20);
+  const std::string out = dir + "/s";
+  const std::vector<std::string> common = {
+      "--steps", "4", "--batch-size", "16", "--validation-size", "20", "--eval-every", "2",
+      "--mnist-dir", dir, "--threads", "1", "--no-progress", "--no-plot"};
+  std::vector<std::string> args = {"sweep", "mnist", "--vary", "variant=original,overparam",
+                                   "--seeds", "2", "--out", out};
+  args.insert(args.end(), common.begin(), common.end());
+  const auto o = run_overparam(args);
+  INFO(o.out << o.err);
+  REQUIRE(o.code == 0);
+  CHECK_THAT(o.out, Catch::Contains("2 combinations x 2 seed(s) = 4 mnist jobs, one at a time on "
+                                    "1 thread"));
+  const std::string rows = read(out + "/sweep.csv");
+  CHECK_THAT(rows, Catch::StartsWith("job,variant,seed,status,steps,final_loss,validation_error,"
+                                     "test_error,diverged,seconds,folder\n"));
+  CHECK(count(rows, ",done,4,") == 4);
+  const std::string summary = read(out + "/summary.csv");
+  CHECK_THAT(summary, Catch::StartsWith("variant,seeds,final_loss_median,final_loss_min,"));
+  CHECK_THAT(summary, Catch::Contains("\noriginal,2,") && Catch::Contains("\noverparam,2,"));
+  CHECK(finished_jobs(out + "/jobs") == 4);
+
+  // The first job (the original, seed 0) is the run `overparam mnist` trains with its flags.
+  std::vector<std::string> single = {"mnist", "--out", dir + "/single"};
+  single.insert(single.end(), common.begin(), common.end());
+  REQUIRE(run_overparam(single).code == 0);
+  const std::string first = rows.substr(rows.find('\n') + 1, 16);
+  for (const char* file : {"batch_loss.csv", "eval.csv"})
+    CHECK(read(out + "/jobs/" + first + "/" + file) == read(dir + "/single/" + file));
+  CHECK_THAT(read(out + "/jobs/" + first + "/run.json"), Catch::Contains("\"command\": \"mnist\""));
+
+  args.push_back("--resume");
+  const auto again = run_overparam(args);
+  INFO(again.out << again.err);
+  REQUIRE(again.code == 0);
+  CHECK_THAT(again.out, Catch::Contains("resumed: 4 finished jobs"));
+  CHECK_THAT(again.out, !Catch::Contains(" done: variant"));
+  CHECK(rows_without_time(read(out + "/sweep.csv")) == rows_without_time(rows));
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sweeps and figures across MPI ranks on this one machine (mpirun -np 3) against the local run:
-#  - a sweep and a reproduce --quick subset give the same rows, losses and layers, bit for bit;
+#  - a sweep, a mnist sweep and a reproduce --quick subset give the same rows, losses and
+#    layers, bit for bit;
 #  - a worker rank killed mid-sweep loses no finished job, and --resume completes the rest,
 #    to the rows of an uninterrupted sweep.
 # Exits 77 (CTest: skipped) with a message when mpirun is not installed.
@@ -41,6 +42,27 @@ for dir in "$work"/local/jobs/*/; do
   jobs=$((jobs + 1))
 done
 [[ $jobs -eq 12 ]] || fail "expected 12 job folders, found $jobs"
+
+echo "== a mnist sweep: 3 ranks against 1 thread"
+tiny="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/bad_inputs/mnist_tiny"
+msweep=(sweep mnist --vary variant=original,overparam --seeds 2 --steps 4 --batch-size 8
+  --validation-size 5 --eval-every 2 --mnist-dir "$tiny" --no-progress --no-plot)
+"$overparam" "${msweep[@]}" --threads 1 --out "$work/mlocal" > "$work/mlocal.log"
+"${mpirun[@]}" "$overparam" "${msweep[@]}" --out "$work/mranks" > "$work/mranks.log" 2>&1 ||
+  fail "the mnist sweep under mpirun failed: $(cat "$work/mranks.log")"
+grep -Eq "rank [12]\)" "$work/mranks.log" || fail "no mnist job ran on a worker rank"
+[[ "$(rows "$work/mlocal/sweep.csv")" == "$(rows "$work/mranks/sweep.csv")" ]] ||
+  fail "mnist sweep.csv differs: $(diff <(rows "$work/mlocal/sweep.csv") <(rows "$work/mranks/sweep.csv"))"
+cmp "$work/mlocal/summary.csv" "$work/mranks/summary.csv" || fail "mnist summary.csv differs"
+jobs=0
+for dir in "$work"/mlocal/jobs/*/; do
+  id=$(basename "$dir")
+  for file in batch_loss.csv eval.csv; do
+    cmp "$dir$file" "$work/mranks/jobs/$id/$file" || fail "mnist jobs/$id/$file differs"
+  done
+  jobs=$((jobs + 1))
+done
+[[ $jobs -eq 4 ]] || fail "expected 4 mnist job folders, found $jobs"
 
 echo "== reproduce --quick (linear figures, short): 3 ranks against 1 thread"
 reproduce=(reproduce --quick --iterations 200 --no-sensitivity --no-mnist --no-progress)

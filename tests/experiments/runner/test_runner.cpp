@@ -179,7 +179,7 @@ TEST_CASE("job folders: complete or absent, read back by resume, another job's r
   CHECK_THROWS_WITH(run_jobs(jobs, options), Catch::Contains("another job"));
 }
 
-TEST_CASE("job: a MNIST job's JSON reads back to the same job; its id follows its settings",
+TEST_CASE("job: a MNIST job's JSON reads back to the same job, and its id follows its settings",
           "[experiments][runner][mnist]") {
   MnistJob job = small_mnist_job("/data/mnist", MnistVariant::overparam);
   job.config.l2_on = L2On::factors;
