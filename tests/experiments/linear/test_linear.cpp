@@ -13,6 +13,7 @@
 #include "autodiff/autodiff.hpp"
 #include "experiments/cli/linear_flags.hpp"
 #include "experiments/files.hpp"
+#include "experiments/interrupts.hpp"
 #include "experiments/linear/checkpoint.hpp"
 #include "experiments/linear/layers_io.hpp"
 #include "experiments/linear/optimum.hpp"
@@ -490,11 +491,7 @@ TEST_CASE(
   std::optional<experiments::LinearCheckpoint> saved;
   stopped.save_checkpoint = [&](const experiments::LinearCheckpoint& s) { saved = s; };
   stopped.checkpoint_seconds = std::numeric_limits<double>::infinity();  // on the signal only
-  experiments::install_interrupt_handlers();
-  const auto part = experiments::train_linear(pr, stopped);
-  experiments::reset_interrupt();
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
+  const auto part = with_interrupt_handlers([&] { return experiments::train_linear(pr, stopped); });
   REQUIRE(saved);
   CHECK(saved->iteration == 137);
   CHECK(part[0].interrupted);

@@ -14,6 +14,7 @@
 #include "experiments/mnist/train.hpp"
 #include "experiments/mnist/verdicts.hpp"
 #include "experiments/report/interrupt.hpp"
+#include "experiments/interrupts.hpp"
 #include "experiments/tiny_mnist.hpp"
 #include "optim/schedule.hpp"
 
@@ -202,11 +203,8 @@ TEST_CASE(
     last = s;
     if (s.step == 6) std::raise(SIGINT);
   };
-  experiments::install_interrupt_handlers();
-  const experiments::MnistResult part = experiments::train_mnist(mnist, stopped);
-  experiments::reset_interrupt();
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
+  const experiments::MnistResult part =
+      with_interrupt_handlers([&] { return experiments::train_mnist(mnist, stopped); });
   CHECK(part.interrupted);
   CHECK(part.steps == 7);
   REQUIRE(last);
