@@ -34,17 +34,32 @@ Json linear_checkpoint_record(const LinearCheckpoint& c) {
     model["done"] = m.done;
     model["layers"] = layers_record(m.layers);
     model["optimizer"] = optimizer_state_record(m.optimizer);
-    model["iteration"] = r.iteration;
-    model["loss"] = r.loss;
-    model["diverged"] = r.diverged;
-    model["diverged_at"] = r.diverged_at;
-    model["iterations_done"] = r.iterations_done;
-    model["final_loss"] = r.final_loss;
+    put_linear_rows(model, r);
     model["initial_layers"] = layers_record(r.initial_layers);
     models.push_back(model);
   }
   j["models"] = models;
   return j;
+}
+
+void put_linear_rows(Json& j, const LinearResult& r) {
+  j["iteration"] = r.iteration;
+  j["loss"] = r.loss;
+  j["diverged"] = r.diverged;
+  j["diverged_at"] = r.diverged_at;
+  j["iterations_done"] = r.iterations_done;
+  j["final_loss"] = r.final_loss;
+}
+
+void get_linear_rows(const Json& j, LinearResult& r) {
+  r.iteration = j.at("iteration").get<std::vector<std::size_t>>();
+  r.loss = j.at("loss").get<std::vector<double>>();
+  if (r.iteration.size() != r.loss.size())
+    throw std::invalid_argument("a model's iterations and losses differ in number");
+  r.diverged = j.at("diverged").get<bool>();
+  r.diverged_at = j.at("diverged_at").get<std::size_t>();
+  r.iterations_done = j.at("iterations_done").get<std::size_t>();
+  r.final_loss = j.at("final_loss").get<double>();
 }
 
 LinearCheckpoint linear_checkpoint_from_record(const Json& j) {
@@ -58,14 +73,7 @@ LinearCheckpoint linear_checkpoint_from_record(const Json& j) {
       m.done = model.at("done").get<bool>();
       m.layers = layers_from_record(model.at("layers"), "layer");
       m.optimizer = optimizer_state_from_record<double>(model.at("optimizer"));
-      r.iteration = model.at("iteration").get<std::vector<std::size_t>>();
-      r.loss = model.at("loss").get<std::vector<double>>();
-      if (r.iteration.size() != r.loss.size())
-        throw std::invalid_argument("a model's iterations and losses differ in number");
-      r.diverged = model.at("diverged").get<bool>();
-      r.diverged_at = model.at("diverged_at").get<std::size_t>();
-      r.iterations_done = model.at("iterations_done").get<std::size_t>();
-      r.final_loss = model.at("final_loss").get<double>();
+      get_linear_rows(model, r);
       r.initial_layers = layers_from_record(model.at("initial_layers"), "initial layer");
       c.models.push_back(std::move(m));
     }

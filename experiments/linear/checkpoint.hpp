@@ -11,4 +11,11 @@ Json linear_checkpoint_record(const LinearCheckpoint& checkpoint);
 // Throws std::invalid_argument naming what is missing or malformed.
 LinearCheckpoint linear_checkpoint_from_record(const Json& record);
 
+// A result's logged rows and how it ended (iteration, loss, diverged, diverged_at,
+// iterations_done, final_loss) as keys of `record`, and back: what a checkpoint and a job's
+// outcome both keep. The reader throws Json::exception for a missing or mistyped key, and
+// std::invalid_argument when the iterations and losses differ in number.
+void put_linear_rows(Json& record, const LinearResult& result);
+void get_linear_rows(const Json& record, LinearResult& result);
+
 }  // namespace experiments

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "autodiff/conv.hpp"
+#include "experiments/linear/checkpoint.hpp"
 #include "experiments/mnist/checkpoint.hpp"
 
 namespace experiments {
@@ -49,13 +50,8 @@ std::optional<double> optional_from_json(const Json& j) {
 
 Json result_json(const LinearResult& r) {
   Json j;
-  j["iteration"] = r.iteration;
-  j["loss"] = r.loss;
-  j["diverged"] = r.diverged;
-  j["diverged_at"] = r.diverged_at;
+  put_linear_rows(j, r);
   j["interrupted"] = r.interrupted;
-  j["iterations_done"] = r.iterations_done;
-  j["final_loss"] = r.final_loss;
   j["wall_seconds"] = r.wall_seconds;
   for (const char* key : {"initial_layers", "final_layers"}) {
     Json layers = Json::array();
@@ -68,13 +64,8 @@ Json result_json(const LinearResult& r) {
 
 LinearResult result_from_json(const Json& j) {
   LinearResult r;
-  r.iteration = j.at("iteration").get<std::vector<std::size_t>>();
-  r.loss = j.at("loss").get<std::vector<double>>();
-  r.diverged = j.at("diverged").get<bool>();
-  r.diverged_at = j.at("diverged_at").get<std::size_t>();
+  get_linear_rows(j, r);
   r.interrupted = j.at("interrupted").get<bool>();
-  r.iterations_done = j.at("iterations_done").get<std::size_t>();
-  r.final_loss = j.at("final_loss").get<double>();
   r.wall_seconds = j.at("wall_seconds").get<double>();
   for (const auto& t : j.at("initial_layers")) r.initial_layers.push_back(tensor_from_json(t));
   for (const auto& t : j.at("final_layers")) r.final_layers.push_back(tensor_from_json(t));
