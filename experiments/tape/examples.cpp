@@ -177,8 +177,7 @@ TapeExample record_tape_example(const std::string& name) {
   if (name == "mlp") return record_mlp();
   if (name == "linear") return record_linear();
   if (name == "conv") return record_conv();
-  throw std::invalid_argument("--example must be mlp, linear or conv, not '" + name +
-                              "' (or scalar, the tutorial's network)");
+  throw std::invalid_argument("--example must be mlp, linear, conv or scalar, not '" + name + "'");
 }
 
 }  // namespace experiments
