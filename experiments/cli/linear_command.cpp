@@ -52,14 +52,7 @@ const std::vector<std::string> resume_flags = {"threads", "progress",         "n
 void declare_flags(po::options_description& flags, LinearFlags& f, RunFlags& r) {
   flags.add_options()("help,h", "print this help");
   add_linear_flags(flags, f);
-  flags.add_options()(
-      "checkpoint-every", po::value(&r.checkpoint_every)->default_value(r.checkpoint_every),
-      "write the run's whole state to OUT/checkpoint.cbor every SECONDS of training, and when "
-      "Ctrl-C or SIGTERM stops it (0: only then)")(
-      "resume", po::value(&r.resume),
-      "continue the run in this folder from its checkpoint.cbor, with the settings it was "
-      "started with, to the results it would have had (only --threads, --no-progress, --no-plot "
-      "and --checkpoint-every may be given with it)");
+  add_resume_flags(flags, r.checkpoint_every, r.resume);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "experiments/cli/flags.hpp"
+#include "experiments/cli/resume.hpp"
 
 namespace po = boost::program_options;
 
@@ -35,15 +36,7 @@ void add_mnist_flags(po::options_description& flags, MnistFlags& f, bool resumab
       "no-plot", po::bool_switch(&f.no_plot), "do not draw batch_loss.png")(
       "progress", po::bool_switch(), "show a progress line on a terminal (the default)")(
       "no-progress", po::bool_switch(&f.no_progress), "no progress line");
-  if (!resumable) return;
-  flags.add_options()(
-      "checkpoint-every", po::value(&f.checkpoint_every)->default_value(f.checkpoint_every),
-      "write the run's whole state to OUT/checkpoint.cbor every SECONDS of training, and when "
-      "Ctrl-C or SIGTERM stops it (0: only then)")(
-      "resume", po::value(&f.resume),
-      "continue the run in this folder from its checkpoint.cbor, with the settings it was "
-      "started with, to the results it would have had (only --threads, --no-progress, --no-plot "
-      "and --checkpoint-every may be given with it)");
+  if (resumable) add_resume_flags(flags, f.checkpoint_every, f.resume);
 }
 
 void check_mnist_flags(MnistFlags& f) {

@@ -14,6 +14,19 @@ namespace po = boost::program_options;
 
 namespace experiments {
 
+void add_resume_flags(boost::program_options::options_description& flags, double& every,
+                      std::string& dir) {
+  namespace po = boost::program_options;
+  flags.add_options()(
+      "checkpoint-every", po::value(&every)->default_value(every),
+      "write the run's whole state to OUT/checkpoint.cbor every SECONDS of training, and when "
+      "Ctrl-C or SIGTERM stops it (0: only then)")(
+      "resume", po::value(&dir),
+      "continue the run in this folder from its checkpoint.cbor, with the settings it was "
+      "started with, to the results it would have had (only --threads, --no-progress, --no-plot "
+      "and --checkpoint-every may be given with it)");
+}
+
 bool checkpoint_interval(const std::string& command, double every, double& seconds) {
   if (!(every >= 0) || !std::isfinite(every)) {
     std::cerr << "overparam " << command

@@ -10,6 +10,11 @@
 
 namespace experiments {
 
+// Declares --checkpoint-every SECONDS (default `every`'s value) and --resume DIR, storing into
+// `every` and `dir`: the two flags of a command that checkpoints.
+void add_resume_flags(boost::program_options::options_description& flags, double& every,
+                      std::string& dir);
+
 // --checkpoint-every SECONDS as the trainers take it: infinity for 0 (only when stopped). Says
 // on stderr ("overparam COMMAND: ...") and returns false for a negative or non-finite value.
 bool checkpoint_interval(const std::string& command, double every, double& seconds);

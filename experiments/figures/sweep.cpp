@@ -26,6 +26,15 @@ bool finished(const JobOutcome& o) {
   return o.status == JobStatus::done;
 }
 
+// A job's row up to its status (job, the varied values, seed, status); returns the job's id.
+std::string start_row(Csv& csv, const SweepJob& j, const JobOutcome& o) {
+  const std::string id = job_id(j.job);
+  csv.row().text(id);
+  for (const std::string& v : j.values) csv.text(v);
+  csv.cell(j.seed).text(job_status_name(o.status));
+  return id;
+}
+
 const LinearConfig& linear_config(const SweepJob& j) {
   return std::get<LinearJob>(j.job).config;
 }
@@ -77,10 +86,7 @@ Csv sweep_csv(const Sweep& s, const std::vector<JobOutcome>& outcomes,
   for (std::size_t i = 0; i < s.jobs.size(); ++i) {
     const SweepJob& j = s.jobs[i];
     const JobOutcome& o = outcomes[i];
-    const std::string id = job_id(j.job);
-    csv.row().text(id);
-    for (const std::string& v : j.values) csv.text(v);
-    csv.cell(j.seed).text(job_status_name(o.status));
+    const std::string id = start_row(csv, j, o);
     if (!finished(o)) {
       csv.text("").text("").text("").text("").text("").text("");
       continue;
@@ -155,10 +161,7 @@ Csv mnist_sweep_csv(const Sweep& s, const std::vector<JobOutcome>& outcomes) {
   for (std::size_t i = 0; i < s.jobs.size(); ++i) {
     const SweepJob& j = s.jobs[i];
     const JobOutcome& o = outcomes[i];
-    const std::string id = job_id(j.job);
-    csv.row().text(id);
-    for (const std::string& v : j.values) csv.text(v);
-    csv.cell(j.seed).text(job_status_name(o.status));
+    const std::string id = start_row(csv, j, o);
     if (!finished(o) || !o.mnist) {
       for (int k = 0; k < 7; ++k) csv.text("");
       continue;
