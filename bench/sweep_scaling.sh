@@ -8,7 +8,8 @@
 #     minus that of a 2-job sweep (start-up, data and L* cancel out), over 10 jobs, against the
 #     median job's training time (target: under 1% of a 10^5-iteration job);
 #  3. bench_schedule: reproduce --seeds 10 at the paper's horizons on 1 to 128 ranks, simulated
-#     from job durations measured here (target: 32 ranks within 20% of perfect scaling).
+#     from job durations measured here (target: 32 ranks within 20% of perfect scaling), and
+#     the acceleration study (5 seeds) at 10^5 iterations, likewise.
 #   bench/sweep_scaling.sh [ROUNDS] [ITERATIONS]      defaults 3 and 100000
 # Builds into $OVERPARAM_BUILD_DIR (default build/) with the benchmarks.
 set -euo pipefail
@@ -64,3 +65,5 @@ echo "  the runner's own time per job: $overhead s, against a median job of $mj 
   "$(awk -v o="$overhead" -v j="$mj" 'BEGIN { printf "%.3f%%", 100 * o / j }') (target < 1%)"
 echo
 "$build_dir/bench/bench_schedule" 10 2000
+echo
+"$build_dir/bench/bench_schedule" acceleration 100000 2000
