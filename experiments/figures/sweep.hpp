@@ -66,7 +66,8 @@ Csv sweep_summary_csv(const Sweep& sweep, const std::vector<JobOutcome>& outcome
 Csv mnist_sweep_csv(const Sweep& sweep, const std::vector<JobOutcome>& outcomes);
 // One row per combination: the varied flags, seeds (the finished ones), final_loss and
 // test_error median, min and max over those seeds, diverged (how many of them diverged). The
-// median over seeds of the batch loss, step by step, with its min-max band, is in `curves`.
+// median over seeds of the batch loss, step by step, with its min-max band, is in `curves`,
+// labelled by combination_label and the rate schedule.
 Csv mnist_sweep_summary_csv(const Sweep& sweep, const std::vector<JobOutcome>& outcomes,
                             std::vector<Series>* curves = nullptr);
 inline constexpr std::size_t mnist_final_steps = 100;

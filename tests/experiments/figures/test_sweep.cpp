@@ -144,7 +144,7 @@ TEST_CASE("mnist sweep tables: final losses over the last steps, medians and ran
         "overparam,3,1,0.5,inf,30,10,50,1\n");
   // The curves: the median step by step over the steps every seed took, with the range.
   REQUIRE(curves.size() == 2);
-  CHECK(curves[0].label == "variant original");
+  CHECK(curves[0].label == "variant original (lr 0.01, x0.95 per epoch)");
   CHECK(curves[0].y.size() == 150);
   CHECK(curves[0].y[10] == 3);
   CHECK(curves[0].low[10] == 2);
