@@ -220,11 +220,10 @@ Csv mnist_sweep_summary_csv(const Sweep& s, const std::vector<JobOutcome>& outco
     std::size_t steps = SIZE_MAX;
     for (const MnistResult* r : runs) steps = std::min(steps, r->batch_loss.size());
     // Every run follows the tutorial's rate schedule: the legend names it, as the figure's does.
-    Series series{combination_label(s.axes, combinations[c]) + " (lr " +
-                      format_number(mnist_base_lr, "%g") + ", x" +
-                      format_number(mnist_lr_decay, "%g") + " per epoch)",
-                  {},
-                  {}};
+    Series series;
+    series.label = combination_label(s.axes, combinations[c]) + " (lr " +
+                   format_number(mnist_base_lr, "%g") + ", x" +
+                   format_number(mnist_lr_decay, "%g") + " per epoch)";
     for (std::size_t k = 0; k < steps; ++k) {
       std::vector<double> at;
       for (const MnistResult* r : runs) at.push_back(r->batch_loss[k]);
