@@ -114,7 +114,7 @@ TEST_CASE("tape command: the conv example records conv2d, max_pool2d and a dense
 
 TEST_CASE("tape command: an unknown example is an error naming the valid ones",
           "[experiments][tape]") {
-  CHECK_THROWS_WITH(record_tape_example("rnn"), Catch::Contains("mlp, linear or conv"));
+  CHECK_THROWS_WITH(record_tape_example("rnn"), Catch::Contains("mlp, linear, conv or scalar"));
   const std::string dir = temp_dir();
   CHECK(run({"--example", "rnn", "--dot", dir + "/t.dot"}) == 2);
   CHECK_FALSE(std::filesystem::exists(dir + "/t.dot"));
