@@ -87,8 +87,8 @@ FigureJobs time_jobs(const std::string& name, const Figure& figure, const std::s
   }
   double total = 0;
   for (double s : f.seconds) total += s;
-  std::printf("figure %-12s %4zu jobs, %9.0f s of work on one core\n", name.c_str(),
-              f.jobs.size(), total);
+  std::printf("figure %-12s %4zu jobs, %9.0f s of work on one core\n", name.c_str(), f.jobs.size(),
+              total);
   return f;
 }
 
@@ -101,8 +101,9 @@ int main(int argc, char** argv) {
     ++argv;
   }
   // SEEDS, or with `acceleration` ITERATIONS.
-  const std::size_t first = argc > 1 ? std::strtoul(argv[1], nullptr, 10)
-                                     : acceleration ? acceleration_iterations : 10;
+  const std::size_t first = argc > 1       ? std::strtoul(argv[1], nullptr, 10)
+                            : acceleration ? acceleration_iterations
+                                           : 10;
   const std::size_t seeds = acceleration ? acceleration_seeds : first;
   const std::size_t calibration = argc > 2 ? std::strtoul(argv[2], nullptr, 10) : 2000;
   std::vector<int> ranks = {1, 2, 8, 32, 128};
@@ -146,9 +147,10 @@ int main(int argc, char** argv) {
     for (double s : f.seconds) work += s;
   }
   if (acceleration)
-    std::printf("\nfigure acceleration, %zu seeds, %zu iterations a run: %zu jobs, %.0f s (%.1f h) "
-                "of work\n\n",
-                seeds, first, all_jobs.size(), work, work / 3600);
+    std::printf(
+        "\nfigure acceleration, %zu seeds, %zu iterations a run: %zu jobs, %.0f s (%.1f h) "
+        "of work\n\n",
+        seeds, first, all_jobs.size(), work, work / 3600);
   else
     std::printf(
         "\nreproduce --seeds %zu, linear figures at the paper's horizons: %zu jobs, %.0f s "

@@ -83,13 +83,14 @@ int run_mnist_figure(int argc, char** argv) {
   claim_output_dir(out);
 
   const int recorded_threads = mnist_job_threads(threads);
-  MnistFigure figure = train_mnist_figure(settings, [&](const MnistConfig& c, const MnistResult& r) {
-    write_mnist_run(out + "/" + mnist_run_name(c), c, r, mnist_dir, recorded_threads, false);
-    if (r.interrupted) return;
-    say("%-17s batch loss %.4f -> %.4f over %zu steps, test error %.2f%% (%.1f ms/step)\n",
-        mnist_run_name(c).c_str(), r.batch_loss.front(), r.batch_loss.back(), r.steps,
-        r.evals.back().test_error, 1e3 * r.seconds_per_step());
-  });
+  MnistFigure figure =
+      train_mnist_figure(settings, [&](const MnistConfig& c, const MnistResult& r) {
+        write_mnist_run(out + "/" + mnist_run_name(c), c, r, mnist_dir, recorded_threads, false);
+        if (r.interrupted) return;
+        say("%-17s batch loss %.4f -> %.4f over %zu steps, test error %.2f%% (%.1f ms/step)\n",
+            mnist_run_name(c).c_str(), r.batch_loss.front(), r.batch_loss.back(), r.steps,
+            r.evals.back().test_error, 1e3 * r.seconds_per_step());
+      });
   figure.quick = quick;
   write_mnist_figure(figure, out, mnist_dir, recorded_threads, !no_plot);
   std::cout << "\n"

@@ -43,9 +43,9 @@ const char* kind_name(SweepKind kind) {
 // Flags a sweep sets itself, or that make no sense per job.
 const std::set<std::string>& not_varied() {
   static const std::set<std::string> flags{
-      "help",    "out",     "save-init", "load-init", "explain", "threads",
-      "plot",    "no-plot", "progress",  "no-progress", "vary",  "seeds",
-      "jobs",    "resume",  "lr-grid",   "checkpoint-every"};
+      "help", "out",     "save-init", "load-init",       "explain", "threads",
+      "plot", "no-plot", "progress",  "no-progress",     "vary",    "seeds",
+      "jobs", "resume",  "lr-grid",   "checkpoint-every"};
   return flags;
 }
 
@@ -141,10 +141,9 @@ std::vector<SweepAxis> check_axes(SweepKind kind, const SweepFlags& s,
                                        : " (it is the sweep's, or the same for every job)"));
     const po::option_description* option = flags.find_nothrow(flag, false);
     if (option == nullptr || option->long_name() != flag)
-      throw std::invalid_argument(
-          "--vary " + excerpt(flag) +
-          ": not a flag of 'overparam " + kind_name(kind) + "' (see overparam " +
-          kind_name(kind) + " --help)");
+      throw std::invalid_argument("--vary " + excerpt(flag) + ": not a flag of 'overparam " +
+                                  kind_name(kind) + "' (see overparam " + kind_name(kind) +
+                                  " --help)");
     if (flag == "seed" && s.seeds > 1)
       throw std::invalid_argument("--vary seed with --seeds " + std::to_string(s.seeds) +
                                   ": give one or the other");
@@ -173,9 +172,8 @@ std::vector<SweepAxis> check_axes(SweepKind kind, const SweepFlags& s,
 // The flags of one combination: the user's, plus one --FLAG=VALUE per axis, parsed and checked
 // by linear's own code, so a value the flag refuses is refused with linear's message.
 Job combination_job(SweepKind kind, const std::vector<std::string>& user_args,
-                          const std::vector<SweepAxis>& axes,
-                          const std::vector<std::string>& values,
-                          const po::options_description& flags) {
+                    const std::vector<SweepAxis>& axes, const std::vector<std::string>& values,
+                    const po::options_description& flags) {
   std::vector<std::string> args = user_args;
   for (std::size_t a = 0; a < axes.size(); ++a) {
     const po::option_description* option = flags.find_nothrow(axes[a].flag, false);
@@ -284,7 +282,8 @@ int run_sweep(int argc, char** argv) {
   Sweep sweep;
   try {
     if (s.what == "mnist" && !mnist)
-      throw std::invalid_argument("the kind of sweep comes first: overparam sweep mnist --vary ...");
+      throw std::invalid_argument(
+          "the kind of sweep comes first: overparam sweep mnist --vary ...");
     if (s.what != kind_name(kind))
       throw std::invalid_argument(
           s.what.empty() ? "what to sweep? overparam sweep linear|mnist --vary FLAG=V1,V2,..."
@@ -329,8 +328,8 @@ int run_sweep(int argc, char** argv) {
       if (images <= m->config.batch_size) {
         std::cerr << "overparam sweep: " << combination_label(sweep.axes, j.values)
                   << ": --batch-size " << m->config.batch_size
-                  << " needs more training images than that; " << m->mnist_dir << " has "
-                  << images << " after the validation set\n";
+                  << " needs more training images than that; " << m->mnist_dir << " has " << images
+                  << " after the validation set\n";
         return 2;
       }
       continue;
@@ -424,8 +423,8 @@ int run_sweep(int argc, char** argv) {
   if (mnist) {
     mnist_sweep_csv(sweep, outcomes).write(out + "/sweep.csv");
     mnist_sweep_summary_csv(sweep, outcomes, &curves).write(out + "/summary.csv");
-    plot.title = "sweep: MNIST convnet, batch loss, " + over +
-                 (s.seeds > 1 ? ", band: min to max" : "");
+    plot.title =
+        "sweep: MNIST convnet, batch loss, " + over + (s.seeds > 1 ? ", band: min to max" : "");
     plot.xlabel = "step";
     plot.ylabel = "batch loss";
   } else {

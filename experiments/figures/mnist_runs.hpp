@@ -15,11 +15,11 @@ namespace experiments {
 struct MnistFigureSettings {
   std::string mnist_dir;
   std::size_t validation_size = 5000;
-  MnistConfig base;               // the settings every run shares (variant and l2_on ignored)
-  std::vector<L2On> placements;   // where the variant's L2 goes, one run each
-  int threads = 0;                // threads of each run (mnist_job_threads)
-  bool progress = false;          // one progress line over every run's steps
-  JobStore store;                 // job folders, and reading back the finished ones
+  MnistConfig base;              // the settings every run shares (variant and l2_on ignored)
+  std::vector<L2On> placements;  // where the variant's L2 goes, one run each
+  int threads = 0;               // threads of each run (mnist_job_threads)
+  bool progress = false;         // one progress line over every run's steps
+  JobStore store;                // job folders, and reading back the finished ones
 };
 
 // Trains the figure's runs, calling `after_each` on this process (rank 0) with each run's

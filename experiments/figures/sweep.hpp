@@ -32,7 +32,7 @@ struct SweepJob {
   std::size_t combination = 0;      // index into sweep_combinations(axes)
   std::vector<std::string> values;  // one per axis
   std::size_t seed = 0;             // 0 ... seeds - 1 (the run's --seed adds this)
-  Job job;  // every job of a sweep is of one kind
+  Job job;                          // every job of a sweep is of one kind
 };
 
 struct Sweep {

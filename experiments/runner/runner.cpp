@@ -36,7 +36,8 @@ struct MnistKey {
 std::vector<std::pair<MnistKey, std::unique_ptr<data::Mnist>>> mnist_sets;
 
 // The training itself, counting each iteration or step in `count`. Returns the status.
-JobStatus train(const LinearJob& job, JobOutcome& o, const std::function<void(std::size_t)>& count) {
+JobStatus train(const LinearJob& job, JobOutcome& o,
+                const std::function<void(std::size_t)>& count) {
   LinearConfig c = job.config;
   c.progress = false;
   c.explain = 0;
@@ -116,8 +117,8 @@ void keep(const Job& job, const JobOutcome& o, const std::string& folder, bool r
     else
       files = [&](const std::string& dir) {
         const LinearJob& l = std::get<LinearJob>(job);
-        write_linear_run(dir, linear_settings_json(l.problem, l.config),
-                         cached_problem(l.problem), l.config, o.results, plot);
+        write_linear_run(dir, linear_settings_json(l.problem, l.config), cached_problem(l.problem),
+                         l.config, o.results, plot);
       };
   }
   write_job_folder(folder, job, o, files);
@@ -279,7 +280,8 @@ const data::Mnist& cached_mnist(const std::string& dir, std::size_t validation_s
   const MnistKey key{dir, validation_size};
   for (const auto& [k, m] : mnist_sets)
     if (k == key) return *m;
-  mnist_sets.emplace_back(key, std::make_unique<data::Mnist>(data::load_mnist(dir, validation_size)));
+  mnist_sets.emplace_back(key,
+                          std::make_unique<data::Mnist>(data::load_mnist(dir, validation_size)));
   return *mnist_sets.back().second;
 }
 

@@ -135,11 +135,12 @@ TEST_CASE("sweep mnist: a job per variant and seed, each folder the run 'mnist' 
   const std::string dir = temp_dir("sweep-mnist");
   write_tiny_mnist(dir, 60, 20);
   const std::string out = dir + "/s";
-  const std::vector<std::string> common = {
-      "--steps", "4", "--batch-size", "16", "--validation-size", "20", "--eval-every", "2",
-      "--mnist-dir", dir, "--threads", "1", "--no-progress", "--no-plot"};
-  std::vector<std::string> args = {"sweep", "mnist", "--vary", "variant=original,overparam",
-                                   "--seeds", "2", "--out", out};
+  const std::vector<std::string> common = {"--steps",           "4",        "--batch-size", "16",
+                                           "--validation-size", "20",       "--eval-every", "2",
+                                           "--mnist-dir",       dir,        "--threads",    "1",
+                                           "--no-progress",     "--no-plot"};
+  std::vector<std::string> args = {"sweep",   "mnist", "--vary", "variant=original,overparam",
+                                   "--seeds", "2",     "--out",  out};
   args.insert(args.end(), common.begin(), common.end());
   const auto o = run_overparam(args);
   INFO(o.out << o.err);

@@ -154,6 +154,7 @@ TEST_CASE("mnist sweep tables: final losses over the last steps, medians and ran
   CHECK(std::isinf(curves[1].high[2]));
 
   outcomes[0].status = JobStatus::interrupted;
-  CHECK_THAT(mnist_sweep_csv(s, outcomes).str(), Catch::Contains(",original,0,interrupted,,,,,,,\n"));
+  CHECK_THAT(mnist_sweep_csv(s, outcomes).str(),
+             Catch::Contains(",original,0,interrupted,,,,,,,\n"));
   CHECK_THAT(mnist_sweep_summary_csv(s, outcomes).str(), Catch::Contains("\noriginal,2,3.5,3,4,"));
 }

@@ -9,12 +9,12 @@
 #include <vector>
 
 #include "experiments/files.hpp"
+#include "experiments/interrupts.hpp"
 #include "experiments/mnist/checkpoint.hpp"
 #include "experiments/mnist/model.hpp"
 #include "experiments/mnist/train.hpp"
 #include "experiments/mnist/verdicts.hpp"
 #include "experiments/report/interrupt.hpp"
-#include "experiments/interrupts.hpp"
 #include "experiments/tiny_mnist.hpp"
 #include "optim/schedule.hpp"
 

@@ -13,9 +13,9 @@
 
 #include "autodiff/blas.hpp"
 #include "experiments/files.hpp"
-#include "experiments/tiny_mnist.hpp"
 #include "experiments/runner/folders.hpp"
 #include "experiments/runner/runner.hpp"
+#include "experiments/tiny_mnist.hpp"
 
 namespace fs = std::filesystem;
 using namespace experiments;
