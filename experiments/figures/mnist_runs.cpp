@@ -24,7 +24,7 @@ MnistFigure train_mnist_figure(
   std::size_t steps = 0;
   for (const MnistConfig& c : configs) {
     jobs.push_back(MnistJob{s.mnist_dir, s.validation_size, mnist_job_threads(s.threads), c});
-    steps += mnist_steps(c, cached_mnist(s.mnist_dir, s.validation_size).train.count);
+    steps += job_steps(jobs.back());
   }
   SharedProgress progress("mnist", steps, s.progress);
   RunnerOptions options;

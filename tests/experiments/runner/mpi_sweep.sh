@@ -21,6 +21,26 @@ fail() {
 }
 rows() { cut -d, -f1-9 "$1"; }  # a sweep's rows without the seconds and folder columns
 finished() { find "$1" -mindepth 1 -maxdepth 1 -type d ! -name '.partial-*' 2> /dev/null | wc -l; }
+# same_sweeps LOCAL RANKS JOBS PATTERN...: the sweeps in $work/LOCAL and $work/RANKS have the
+# same rows and summary, JOBS job folders each, and every job's files matching a PATTERN equal.
+same_sweeps() {
+  local local_dir=$work/$1 ranks_dir=$work/$2 expected=$3 dir id pattern file count=0
+  shift 3
+  [[ "$(rows "$local_dir/sweep.csv")" == "$(rows "$ranks_dir/sweep.csv")" ]] ||
+    fail "$(basename "$ranks_dir")/sweep.csv differs: $(diff <(rows "$local_dir/sweep.csv") <(rows "$ranks_dir/sweep.csv"))"
+  cmp "$local_dir/summary.csv" "$ranks_dir/summary.csv" || fail "$(basename "$ranks_dir")/summary.csv differs"
+  for dir in "$local_dir"/jobs/*/; do
+    id=$(basename "$dir")
+    for pattern in "$@"; do
+      for file in "$dir"$pattern; do
+        file=$(basename "$file")
+        cmp "$dir$file" "$ranks_dir/jobs/$id/$file" || fail "$(basename "$ranks_dir")/jobs/$id/$file differs"
+      done
+    done
+    count=$((count + 1))
+  done
+  [[ $count -eq $expected ]] || fail "expected $expected job folders in $(basename "$ranks_dir"), found $count"
+}
 
 echo "== a sweep: 3 ranks against 1 thread"
 sweep=(sweep linear --vary depth=1,2,3 --vary lr=1e-3,1e-2 --seeds 2 --width 8 --iterations 3000
@@ -30,18 +50,7 @@ sweep=(sweep linear --vary depth=1,2,3 --vary lr=1e-3,1e-2 --seeds 2 --width 8 -
   fail "the sweep under mpirun failed: $(cat "$work/ranks.log")"
 grep -q "3 MPI ranks" "$work/ranks.log" || fail "the sweep did not run on 3 ranks: $(cat "$work/ranks.log")"
 grep -Eq "rank [12]\)" "$work/ranks.log" || fail "no job ran on a worker rank"
-[[ "$(rows "$work/local/sweep.csv")" == "$(rows "$work/ranks/sweep.csv")" ]] ||
-  fail "sweep.csv differs: $(diff <(rows "$work/local/sweep.csv") <(rows "$work/ranks/sweep.csv"))"
-cmp "$work/local/summary.csv" "$work/ranks/summary.csv" || fail "summary.csv differs"
-jobs=0
-for dir in "$work"/local/jobs/*/; do
-  id=$(basename "$dir")
-  for file in "$dir"losses*.csv "$dir"W*.npy; do
-    cmp "$file" "$work/ranks/jobs/$id/$(basename "$file")" || fail "jobs/$id/$(basename "$file") differs"
-  done
-  jobs=$((jobs + 1))
-done
-[[ $jobs -eq 12 ]] || fail "expected 12 job folders, found $jobs"
+same_sweeps local ranks 12 'losses*.csv' 'W*.npy'
 
 echo "== a mnist sweep: 3 ranks against 1 thread"
 tiny="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/bad_inputs/mnist_tiny"
@@ -51,18 +60,7 @@ msweep=(sweep mnist --vary variant=original,overparam --seeds 2 --steps 4 --batc
 "${mpirun[@]}" "$overparam" "${msweep[@]}" --out "$work/mranks" > "$work/mranks.log" 2>&1 ||
   fail "the mnist sweep under mpirun failed: $(cat "$work/mranks.log")"
 grep -Eq "rank [12]\)" "$work/mranks.log" || fail "no mnist job ran on a worker rank"
-[[ "$(rows "$work/mlocal/sweep.csv")" == "$(rows "$work/mranks/sweep.csv")" ]] ||
-  fail "mnist sweep.csv differs: $(diff <(rows "$work/mlocal/sweep.csv") <(rows "$work/mranks/sweep.csv"))"
-cmp "$work/mlocal/summary.csv" "$work/mranks/summary.csv" || fail "mnist summary.csv differs"
-jobs=0
-for dir in "$work"/mlocal/jobs/*/; do
-  id=$(basename "$dir")
-  for file in batch_loss.csv eval.csv; do
-    cmp "$dir$file" "$work/mranks/jobs/$id/$file" || fail "mnist jobs/$id/$file differs"
-  done
-  jobs=$((jobs + 1))
-done
-[[ $jobs -eq 4 ]] || fail "expected 4 mnist job folders, found $jobs"
+same_sweeps mlocal mranks 4 batch_loss.csv eval.csv
 
 echo "== reproduce --quick (linear figures, short): 3 ranks against 1 thread"
 reproduce=(reproduce --quick --iterations 200 --no-sensitivity --no-mnist --no-progress)
