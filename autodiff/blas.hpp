@@ -68,6 +68,23 @@ void set_num_threads(int threads, Threading how = Threading::openblas);
 int num_threads();
 Threading threading();
 
+// The threads of a scope, and back to what was there at its end:
+//   const ad::blas::ScopedThreads one(1);  // these products on this thread, the same bits always
+class ScopedThreads {
+ public:
+  explicit ScopedThreads(int threads, Threading how = Threading::own)
+      : threads_(num_threads()), how_(threading()) {
+    set_num_threads(threads, how);
+  }
+  ~ScopedThreads() { set_num_threads(threads_, how_); }
+  ScopedThreads(const ScopedThreads&) = delete;
+  ScopedThreads& operator=(const ScopedThreads&) = delete;
+
+ private:
+  int threads_;
+  Threading how_;
+};
+
 // Runs body(range, thread) for range = 0 .. ranges - 1 on min(num_threads(), ranges) threads,
 // `thread` naming the thread that runs it (0 is the calling one), with OpenBLAS kept to one
 // thread meanwhile. Each thread takes the next range not yet taken, so a thread slowed down

@@ -127,6 +127,18 @@ std::vector<HyperparameterValue> hyperparameter_values(OptimizerKind kind,
   return {{"weight_decay", h.weight_decay}};
 }
 
+Hyperparameters canonical(OptimizerKind kind, Hyperparameters h) {
+  // RMSProp and Adam also place their eps as the preset says.
+  if (kind == OptimizerKind::rmsprop || kind == OptimizerKind::adam) return h;
+  Hyperparameters tf = h, pt = h;
+  tf.preset = Preset::tensorflow;
+  pt.preset = Preset::pytorch;
+  const auto a = hyperparameter_values(kind, tf), b = hyperparameter_values(kind, pt);
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (a[i].value != b[i].value) return h;
+  return tf;
+}
+
 std::vector<std::string> hyperparameter_names(OptimizerKind kind) {
   std::vector<std::string> names;
   for (const HyperparameterValue& v : hyperparameter_values(kind, {}))

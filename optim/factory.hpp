@@ -56,6 +56,11 @@ std::vector<HyperparameterValue> hyperparameter_values(OptimizerKind kind,
 // The names of Hyperparameters' optional fields that `kind` uses: {"beta1", "beta2", "eps"}.
 std::vector<std::string> hyperparameter_names(OptimizerKind kind);
 
+// h with TensorFlow's preset when the preset changes nothing `kind` does (GD and e2e have no
+// constant, Momentum's is the same in both), else h: runs equal but for such a preset are the
+// same run, and a job list trains them once.
+Hyperparameters canonical(OptimizerKind kind, Hyperparameters h);
+
 // Requires: name one of optimizer_names() (throws std::invalid_argument listing them
 //           otherwise); lr and weight_decay valid for that optimizer (its constructor throws).
 template <typename T>

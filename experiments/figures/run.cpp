@@ -11,15 +11,11 @@
 #include "experiments/report/interrupt.hpp"
 #include "experiments/report/progress.hpp"
 #include "experiments/runner/runner.hpp"
+#include "optim/factory.hpp"
 
 namespace experiments {
 
 namespace {
-
-// Where a job of the figure belongs: its panel, curve and seed.
-struct Task {
-  std::size_t panel, curve, seed;
-};
 
 constexpr double infinity = std::numeric_limits<double>::infinity();
 
@@ -160,6 +156,7 @@ std::vector<LinearJob> figure_jobs(const Figure& figure, const FigureData& data)
       for (std::size_t s = 0; s < std::max<std::size_t>(1, figure.seeds); ++s) {
         LinearJob job{spec, curve.config};
         job.config.seed = s;
+        job.config.hyper = optim::canonical(job.config.optimizer, job.config.hyper);
         job.config.on_iterations = nullptr;
         jobs.push_back(std::move(job));
       }
@@ -175,26 +172,42 @@ std::size_t planned_iterations(const Figure& figure) {
   return total;
 }
 
-FigureResult run_figure(const Figure& figure, const FigureData& data, int jobs_count, bool progress,
-                        SharedProgress* shared, const JobStore& store) {
-  const auto start = std::chrono::steady_clock::now();
+FigureResult figure_header(const Figure& figure, const FigureData& data) {
   FigureResult result;
   result.figure = figure;
   result.data = data.path;
   result.normalization = data::to_string(data.normalization);
   result.whitened = data.whitened;
-  const std::vector<Problem>& problems = data.problems;
-  for (const Problem& problem : problems) result.l_star.push_back(problem.l_star);
+  for (const Problem& problem : data.problems) result.l_star.push_back(problem.l_star);
+  for (const auto& panel : figure.panels)
+    for (const auto& curve : panel.curves)
+      result.runs += std::max<std::size_t>(1, figure.seeds) * curve.config.rates.size();
+  return result;
+}
 
+void add_curves(FigureResult& result, std::vector<JobOutcome> outcomes) {
+  const Figure& figure = result.figure;
+  const std::size_t seeds = std::max<std::size_t>(1, figure.seeds);
+  std::size_t next = 0;  // figure_jobs' order: panel, curve, seed
+  for (std::size_t p = 0; p < figure.panels.size(); ++p)
+    for (std::size_t c = 0; c < figure.panels[p].curves.size(); ++c) {
+      const FigureCurve& fc = figure.panels[p].curves[c];
+      std::vector<std::vector<LinearResult>> by_seed;
+      for (std::size_t s = 0; s < seeds; ++s)
+        by_seed.push_back(std::move(outcomes.at(next++).results));
+      CurveResult cr = combine_runs(std::move(by_seed), fc.config.rates);
+      cr.panel = figure.panels[p].name;
+      cr.label = fc.label;
+      cr.settings = fc.settings();
+      result.curves.push_back(std::move(cr));
+    }
+}
+
+FigureResult run_figure(const Figure& figure, const FigureData& data, int jobs_count, bool progress,
+                        SharedProgress* shared, const JobStore& store) {
+  const auto start = std::chrono::steady_clock::now();
+  FigureResult result = figure_header(figure, data);
   std::vector<LinearJob> jobs = figure_jobs(figure, data);
-  std::vector<Task> tasks;
-  for (std::size_t p = 0; p < figure.panels.size(); ++p) {
-    for (std::size_t c = 0; c < figure.panels[p].curves.size(); ++c)
-      for (std::size_t s = 0; s < std::max<std::size_t>(1, figure.seeds); ++s) {
-        tasks.push_back({p, c, s});
-        result.runs += figure.panels[p].curves[c].config.rates.size();
-      }
-  }
   // Iterations done over iterations planned, across every run of the figure (or of reproduce).
   std::unique_ptr<SharedProgress> own;
   if (shared == nullptr) {
@@ -214,24 +227,7 @@ FigureResult run_figure(const Figure& figure, const FigureData& data, int jobs_c
     if (o.status == JobStatus::failed) throw std::runtime_error(o.error);
     if (o.status == JobStatus::missing) throw Interrupted{};  // never started: nothing to draw
   }
-
-  // Back in the figure's order; the best rate of each curve.
-  for (std::size_t p = 0; p < figure.panels.size(); ++p)
-    for (std::size_t c = 0; c < figure.panels[p].curves.size(); ++c) {
-      const FigureCurve& fc = figure.panels[p].curves[c];
-      std::vector<std::vector<LinearResult>> by_seed;
-      for (std::size_t s = 0; s < std::max<std::size_t>(1, figure.seeds); ++s) {
-        const auto task = std::find_if(tasks.begin(), tasks.end(), [&](const Task& t) {
-          return t.panel == p && t.curve == c && t.seed == s;
-        });
-        by_seed.push_back(std::move(outcomes[std::size_t(task - tasks.begin())].results));
-      }
-      CurveResult cr = combine_runs(std::move(by_seed), fc.config.rates);
-      cr.panel = figure.panels[p].name;
-      cr.label = fc.label;
-      cr.settings = fc.settings();
-      result.curves.push_back(std::move(cr));
-    }
+  add_curves(result, std::move(outcomes));
   result.interrupted = interrupted() != 0;
   result.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -76,8 +76,15 @@ CurveResult combine_runs(std::vector<std::vector<LinearResult>> runs,
 
 // The runner's jobs of a figure: one per curve and seed (0 ... seeds - 1), panel by panel, curve
 // by curve, each with the curve's whole rate grid, on its panel's problem (remembered by the
-// runner, runner.hpp, so that it is not built again).
+// runner, runner.hpp, so that it is not built again). Their hyperparameters are canonical
+// (optim::canonical), so that a GD curve under either preset is one job.
 std::vector<LinearJob> figure_jobs(const Figure& figure, const FigureData& data);
+
+// A figure's result before its curves: what it was trained on, L* per panel, its count of runs.
+FigureResult figure_header(const Figure& figure, const FigureData& data);
+// Adds every curve to `result` from the outcomes of figure_jobs(result.figure, ...), in their
+// order, each with its runs' results (the best rate chosen by combine_runs).
+void add_curves(FigureResult& result, std::vector<JobOutcome> outcomes);
 
 // The iterations a figure's runs take when none diverges: seeds x rates x iterations, summed.
 std::size_t planned_iterations(const Figure& figure);

@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <set>
+#include <stdexcept>
 
 #include "experiments/figures/files.hpp"
 #include "experiments/report/csv.hpp"
@@ -90,19 +92,57 @@ SensitivityResult run_sensitivity(const SensitivitySettings& s, SharedProgress* 
                                            s.progress);
     shared = own.get();
   }
+  // Every figure of every column is one list for the runner, so that both cores stay busy to the
+  // end and a run two columns share (GD under either preset, a curve two figures draw) is
+  // trained once.
   const std::size_t n = result.columns.size();
-  for (std::size_t k = 0; k < n && !result.interrupted; ++k) {
-    const SensitivityColumn& column = result.columns[k];
-    shared->set_label("sensitivity, column " + std::to_string(k + 1) + " of " + std::to_string(n) +
-                      " (" + column.name + ")");
-    result.figures.emplace_back();
+  std::vector<FigureResult> figures;  // column by column, figure by figure
+  std::vector<LinearJob> jobs;
+  std::vector<std::size_t> first_job;  // of each figure in `jobs`
+  for (const SensitivityColumn& column : result.columns)
     for (const auto& name : sensitivity_figures()) {
       const Figure figure = column_figure(name, column, s);
-      FigureResult r =
-          run_figure(figure, load_figure_data(figure, s.data, column.normalization, column.whiten),
-                     s.jobs, s.progress, shared, s.store);
+      const FigureData data = load_figure_data(figure, s.data, column.normalization, column.whiten);
+      figures.push_back(figure_header(figure, data));
+      first_job.push_back(jobs.size());
+      for (LinearJob& job : figure_jobs(figure, data)) jobs.push_back(std::move(job));
+    }
+  first_job.push_back(jobs.size());
+  std::set<std::string> distinct;
+  for (const LinearJob& job : jobs)
+    if (distinct.insert(job_id(job)).second) result.trained += job.config.rates.size();
+  shared->set_label("sensitivity, " + std::to_string(n) + " sets of conventions");
+  RunnerOptions options;
+  options.jobs = std::max(1, s.jobs);
+  options.progress = shared;
+  options.folder = s.store.folder;
+  options.resume = s.store.resume;
+  options.run_files = false;
+  options.plot = false;
+  std::vector<JobOutcome> outcomes = run_jobs(jobs, options);
+  if (own) own->finish();
+
+  // A figure is judged when all its jobs finished; after a signal the others are left out.
+  const std::size_t per_column = sensitivity_figures().size();
+  for (std::size_t k = 0; k < n; ++k) {
+    result.figures.emplace_back();
+    for (std::size_t f = 0; f < per_column; ++f) {
+      const std::size_t i = k * per_column + f;
+      std::vector<JobOutcome> own_outcomes(outcomes.begin() + long(first_job[i]),
+                                           outcomes.begin() + long(first_job[i + 1]));
+      bool complete = true;
+      for (const JobOutcome& o : own_outcomes) {
+        if (o.status == JobStatus::failed) throw std::runtime_error(o.error);
+        complete = complete && o.status == JobStatus::done;
+      }
+      FigureResult& r = figures[i];
       result.runs += r.runs;
-      result.interrupted = r.interrupted;
+      if (!complete) {
+        result.interrupted = true;
+        continue;
+      }
+      add_curves(r, std::move(own_outcomes));
+      const std::string& name = sensitivity_figures()[f];
       for (Verdict& v : judge_claims(r, true)) {
         auto row = std::find_if(result.rows.begin(), result.rows.end(), [&](const auto& x) {
           return x.figure == name && x.claim == v.claim;
@@ -114,10 +154,9 @@ SensitivityResult run_sensitivity(const SensitivitySettings& s, SharedProgress* 
         row->cells[k] = std::move(v);
       }
       result.figures.back().push_back(std::move(r));
-      if (result.interrupted) break;
     }
   }
-  if (own) own->finish();
+  result.interrupted = result.interrupted || interrupted() != 0;
   result.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
@@ -180,10 +219,15 @@ std::string sensitivity_body(const SensitivityResult& r) {
          "((1/m) Σ r^p, the 1/p columns multiplied back by p). `--normalize minmax` and `scale` "
          "rescale the features alone; the target stays z-scored, as the paper's starting "
          "distances say it was, so every column's distances are in the paper's units. " +
-         std::to_string(r.runs) + " trainings in " +
+         std::to_string(r.runs) + " trainings (" + std::to_string(r.trained) +
+         " of them trained, the others the same runs as some of those: GD under either preset, a "
+         "curve two figures draw) in " +
          std::to_string(static_cast<long long>(r.wall_seconds + 0.5)) + " s." +
-         (r.interrupted ? " **Interrupted**: the columns after the stop are empty." : "") + "\n\n" +
-         sensitivity_table(r) + "\nWhat each claim depends on:\n\n" + sensitivity_summary(r);
+         (r.interrupted
+              ? " **Interrupted**: the figures whose runs had not all finished are left out."
+              : "") +
+         "\n\n" + sensitivity_table(r) + "\nWhat each claim depends on:\n\n" +
+         sensitivity_summary(r);
 }
 
 void write_sensitivity(const SensitivityResult& r, const std::string& out) {
@@ -199,6 +243,8 @@ void write_sensitivity(const SensitivityResult& r, const std::string& out) {
   json["seeds"] = r.seeds;
   json["interrupted"] = r.interrupted;
   json["wall_seconds"] = r.wall_seconds;
+  json["runs"] = r.runs;
+  json["trained"] = r.trained;
   json["units"] = "distance from the optimum of the paper's loss, (1/m) sum r^p";
   for (const auto& c : r.columns) json["columns"].push_back({{"name", c.name}, {"flags", c.flags}});
   for (const auto& row : r.rows) {

@@ -60,6 +60,7 @@ struct SensitivityResult {
   std::vector<SensitivityRow> rows;
   std::vector<std::vector<FigureResult>> figures;  // [column][figure]
   std::size_t runs = 0;                            // trainings, all rates of all curves
+  std::size_t trained = 0;  // of them, the ones trained: the columns share the others
   bool interrupted = false;
   double wall_seconds = 0;
 };

@@ -31,7 +31,9 @@ std::size_t whiten_features(std::vector<double>& x, std::size_t m, std::size_t d
   for (double& v : mean) v /= double(m);
   for (std::size_t i = 0; i < m; ++i)
     for (std::size_t j = 0; j < d; ++j) x[i * d + j] -= mean[j];
-  // The covariance XᵀX/m [d,d], and its eigenvectors Q (columns), eigenvalues ascending.
+  // The covariance XᵀX/m [d,d], and its eigenvectors Q (columns), eigenvalues ascending. On one
+  // thread, so that the whitened data has the same bits whatever threads the caller set.
+  const ad::blas::ScopedThreads one(1);
   ad::Tensor<double> cov({d, d});  // gram writes both triangles, exactly symmetric
   ad::blas::gram(ad::Transpose::yes, d, m, 1.0 / double(m), x.data(), 0.0, cov.data());
   const ad::SymmetricEigen<double> eig = ad::symmetric_eigen(cov);
@@ -93,8 +95,11 @@ Problem make_problem(data::Dataset ds, int p, data::Normalization normalization,
   require_optimum_fits(ds);  // before anything of the optimum's size is allocated
   Problem problem;
   problem.loss_scale = loss_scale;
-  problem.l_star =
-      loss_factor(loss_scale, p) * lp_optimum(ds.x, ds.y, ds.rows, ds.features, p).loss;
+  {
+    const ad::blas::ScopedThreads one(1);  // the same L* whatever threads the caller set
+    problem.l_star =
+        loss_factor(loss_scale, p) * lp_optimum(ds.x, ds.y, ds.rows, ds.features, p).loss;
+  }
   problem.x = ad::Tensor<double>({ds.rows, ds.features}, ds.x);
   problem.y = ad::Tensor<double>({ds.rows, 1}, ds.y);
   problem.p = p;

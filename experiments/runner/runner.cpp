@@ -7,6 +7,7 @@
 #include <deque>
 #include <exception>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -49,24 +50,8 @@ JobStatus train(const LinearJob& job, JobOutcome& o,
   return stopped ? JobStatus::interrupted : JobStatus::done;
 }
 
-// Sets the threads of ad::blas for a scope, and puts back what was there.
-class ThreadsFor {
- public:
-  explicit ThreadsFor(int threads)
-      : threads_(ad::blas::num_threads()), how_(ad::blas::threading()) {
-    ad::blas::set_num_threads(threads, ad::blas::Threading::own);
-  }
-  ~ThreadsFor() { ad::blas::set_num_threads(threads_, how_); }
-  ThreadsFor(const ThreadsFor&) = delete;
-  ThreadsFor& operator=(const ThreadsFor&) = delete;
-
- private:
-  int threads_;
-  ad::blas::Threading how_;
-};
-
 JobStatus train(const MnistJob& job, JobOutcome& o, const std::function<void(std::size_t)>& count) {
-  const ThreadsFor threads(job.threads);
+  const ad::blas::ScopedThreads threads(job.threads);
   MnistConfig c = job.config;
   c.progress = false;
   c.verbose = false;
@@ -111,7 +96,7 @@ void keep(const Job& job, const JobOutcome& o, const std::string& folder, bool r
   std::function<void(const std::string&)> files;
   if (run_files) {
     if (const auto* m = std::get_if<MnistJob>(&job))
-      files = [&](const std::string& dir) {
+      files = [&, m](const std::string& dir) {  // m by value: it ends with the if
         write_mnist_run(dir, m->config, *o.mnist, m->mnist_dir, m->threads, plot);
       };
     else
@@ -298,7 +283,17 @@ std::vector<JobOutcome> run_jobs(const std::vector<LinearJob>& jobs, const Runne
 std::vector<JobOutcome> run_jobs(const std::vector<Job>& jobs, const RunnerOptions& options) {
   std::vector<JobOutcome> out(jobs.size());
   std::vector<std::size_t> order;
+  // A job equal to an earlier one (the same id) is trained once; it gets the earlier one's
+  // outcome at the end, and its iterations count as done from the start, as a kept job's do.
+  std::vector<std::pair<std::size_t, std::size_t>> copies;  // (index, index of the first)
+  std::map<std::string, std::size_t> first;
   for (std::size_t i = 0; i < jobs.size(); ++i) {
+    const auto [earlier, fresh] = first.emplace(job_id(jobs[i]), i);
+    if (!fresh) {
+      copies.emplace_back(i, earlier->second);
+      add_progress(options.progress, job_steps(jobs[i]));
+      continue;
+    }
     if (options.resume && !options.folder.empty()) {
       if (std::optional<JobOutcome> kept = read_job_folder(options.folder, jobs[i])) {
         out[i] = std::move(*kept);
@@ -309,11 +304,20 @@ std::vector<JobOutcome> run_jobs(const std::vector<Job>& jobs, const RunnerOptio
     }
     order.push_back(i);
   }
+  const auto copy_outcomes = [&] {
+    for (const auto& [i, f] : copies) {
+      out[i] = out[f];
+      if (options.on_outcome) options.on_outcome(i, out[i]);
+    }
+  };
   // Longest first, so the threads and ranks end together.
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
     return job_cost(jobs[a]) > job_cost(jobs[b]);
   });
-  if (order.empty()) return out;
+  if (order.empty()) {
+    copy_outcomes();
+    return out;
+  }
   if (!options.folder.empty()) {
     make_output_dir(options.folder);
     // What a run killed while writing a folder left under its temporary name (the folder is
@@ -334,6 +338,7 @@ std::vector<JobOutcome> run_jobs(const std::vector<Job>& jobs, const RunnerOptio
     run_on_ranks(jobs, order, options, out);
   else
     run_here(jobs, order, options, out);
+  copy_outcomes();
   return out;
 }
 

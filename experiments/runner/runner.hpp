@@ -6,7 +6,8 @@
 // rank: rank 0 hands the next job, longest first, to whichever rank is free (itself included)
 // and gathers the outcomes. Either way the outcomes
 // come back in the order of the list, and each job is trained by the same code on one thread,
-// so they are the same bit for bit whoever trained them. A job that throws is an outcome
+// so they are the same bit for bit whoever trained them. Jobs with the same id are trained
+// once (the sensitivity study's columns share many). A job that throws is an outcome
 // (failed), not the end of the others; a job whose rates diverge is a result like any other.
 //
 // With a folder, every finished job is kept in its job folder (folders.hpp) as soon as it is

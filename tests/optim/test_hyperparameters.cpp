@@ -134,6 +134,30 @@ TEST_CASE("hyperparameter_values: what each optimizer is built with, for the rec
           optim::preset_names().end());
 }
 
+TEST_CASE("canonical: the preset is TensorFlow's where it changes nothing the optimizer does",
+          "[optim]") {
+  using optim::OptimizerKind;
+  optim::Hyperparameters pytorch{.preset = optim::Preset::pytorch};
+  pytorch.weight_decay = 0.5;
+  for (OptimizerKind kind : {OptimizerKind::gd, OptimizerKind::e2e, OptimizerKind::momentum}) {
+    const optim::Hyperparameters c = optim::canonical(kind, pytorch);
+    CHECK(c.preset == optim::Preset::tensorflow);
+    CHECK(c.weight_decay == 0.5);
+    CHECK(optim::hyperparameter_values(kind, c)[0].value ==
+          optim::hyperparameter_values(kind, pytorch)[0].value);
+  }
+  // Different constants, or (RMSProp, Adam) another place for eps: the preset stays.
+  for (OptimizerKind kind : {OptimizerKind::adagrad, OptimizerKind::adadelta,
+                             OptimizerKind::rmsprop, OptimizerKind::adam})
+    CHECK(optim::canonical(kind, pytorch).preset == optim::Preset::pytorch);
+  // Set values that make AdaDelta's constants the same under both presets.
+  optim::Hyperparameters set = pytorch;
+  set.rho = 0.9;
+  set.eps = 1e-6;
+  CHECK(optim::canonical(OptimizerKind::adadelta, set).preset == optim::Preset::tensorflow);
+  CHECK(optim::canonical(OptimizerKind::adadelta, set).rho == 0.9);
+}
+
 TEST_CASE("presets: a set value the optimizer refuses is refused by its constructor",
           "[optim][errors]") {
   Parameter<double> w(Tensor<double>({2}, {1.0, -1.0}), "w");

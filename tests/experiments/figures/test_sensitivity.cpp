@@ -112,4 +112,25 @@ TEST_CASE("figure sensitivity: a short study writes its table, CSV and every col
   CHECK(read((out / "sensitivity.md").string()).find("Every run has 20 iterations") !=
         std::string::npos);
   fs::remove_all(out);
+
+  // The columns share their GD runs (the depth figure is all GD, so the PyTorch column's is the
+  // paper's), and each figure is the one run_figure trains alone.
+  CHECK(r.trained < r.runs);
+  CHECK(r.trained <= r.runs - experiments::planned_iterations(r.figures[2][0].figure) / 20);
+  const auto& columns = r.columns;
+  const std::pair<std::size_t, std::size_t> pairs[] = {{2, 0}, {5, 2}};  // (column, figure)
+  for (const auto& [k, f] : pairs) {
+    const experiments::FigureResult& in_study = r.figures[k][f];
+    INFO(columns[k].name << ", " << in_study.figure.name);
+    const auto alone = experiments::run_figure(
+        in_study.figure,
+        experiments::load_figure_data(in_study.figure, s.data, columns[k].normalization,
+                                      columns[k].whiten),
+        1, false);
+    REQUIRE(alone.curves.size() == in_study.curves.size());
+    for (std::size_t c = 0; c < alone.curves.size(); ++c) {
+      CHECK(alone.curves[c].final_losses == in_study.curves[c].final_losses);  // bit for bit
+      CHECK(alone.curves[c].best_lr == in_study.curves[c].best_lr);
+    }
+  }
 }

@@ -141,6 +141,26 @@ TEST_CASE("run_jobs: outcomes in the list's order, equal to train_linear's, a fa
   }
 }
 
+TEST_CASE("run_jobs: a job the list holds twice is trained once, and both get its outcome",
+          "[experiments][runner]") {
+  const std::vector<LinearJob> jobs = {small_job(2, 1e-2), small_job(1, 1e-2), small_job(2, 1e-2)};
+  REQUIRE(job_id(jobs[0]) == job_id(jobs[2]));
+  RunnerOptions options;
+  options.jobs = 2;
+  std::vector<std::size_t> seen;
+  options.on_outcome = [&](std::size_t i, const JobOutcome&) { seen.push_back(i); };
+  SharedProgress progress("runs", 3 * 2 * 300, false);
+  options.progress = &progress;
+  const std::vector<JobOutcome> out = run_jobs(jobs, options);
+  CHECK(seen.size() == 3);
+  CHECK(seen.back() == 2);  // the copy's outcome comes after the trainings
+  REQUIRE(out[2].status == JobStatus::done);
+  CHECK(out[2].seconds == out[0].seconds);  // the same training's clock, not a second one
+  CHECK(out[1].seconds != out[0].seconds);
+  for (std::size_t k = 0; k < 2; ++k) check_same(out[2].results[k], out[0].results[k]);
+  CHECK(progress.done() == 3 * 2 * 300);  // the copy's iterations count as done
+}
+
 TEST_CASE("job folders: complete or absent, read back by resume, another job's refused",
           "[experiments][runner]") {
   const std::string root = temp_dir("job-folders") + "/jobs";
