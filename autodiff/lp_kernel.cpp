@@ -17,6 +17,30 @@ namespace ad {
 
 namespace {
 
+// The ThreadSanitizer build compiles this file uninstrumented (autodiff/CMakeLists.txt): checked
+// vector load by vector load, the kernel ran about fifty times slower. It tells TSan instead, once
+// per call and per part, the ranges it reads and writes, so that a race on them between parts, or
+// with the caller, is still reported: all of V, Y and the outputs; of X and of XᵀX, data read on
+// every step and written by nobody once made, only the first and last rows (of the part), since a
+// whole range check of them costs as much as the kernel.
+#if OVERPARAM_LP_TSAN_RANGES
+extern "C" void __tsan_read_range(void* address, unsigned long size);
+extern "C" void __tsan_write_range(void* address, unsigned long size);
+template <typename T>
+void reads(const T* p, std::size_t count) {
+  if (p && count) __tsan_read_range(const_cast<T*>(p), count * sizeof(T));
+}
+template <typename T>
+void writes(T* p, std::size_t count) {
+  if (p && count) __tsan_write_range(p, count * sizeof(T));
+}
+#else
+template <typename T>
+void reads(const T*, std::size_t) {}
+template <typename T>
+void writes(T*, std::size_t) {}
+#endif
+
 using lanes::load;
 using lanes::store;
 using lanes::Vec;
@@ -360,6 +384,12 @@ std::size_t kernel_parts(std::size_t m, std::size_t d, std::size_t blocks) {
 
 template <typename T>
 void run_part(const Args<T>& a, KernelIsa isa) {
+  reads(a.x, a.d);
+  reads(a.x + (a.m - 1) * a.d, a.d);
+  reads(a.v, a.n * a.d);
+  reads(a.y, a.m * a.k);
+  writes(a.loss, a.n);
+  if (a.grad) writes(a.grad, a.n * a.d);
   switch (isa) {
 #if OVERPARAM_LP_X86
     case KernelIsa::avx512:
@@ -395,6 +425,10 @@ void lp_regression_kernel(const T* x, std::size_t m, std::size_t d, const T* v, 
             isa);
       },
       Schedule::fixed);  // each thread's rows stay in its core's cache from call to call
+  reads(losses.data(), losses.size());
+  reads(grads.data(), grads.size());
+  writes(loss, n);
+  if (grad) writes(grad, n * d);
   for (std::size_t c = 0; c < n; ++c) {
     double sum = losses[c];
     for (std::size_t q = 1; q < parts; ++q) sum += losses[q * n + c];
@@ -412,6 +446,13 @@ void lp_gram_kernel(const double* gram, const double* b, const double* s, std::s
                     std::size_t d, const T* v, std::size_t n, std::size_t k, double* loss, T* grad,
                     KernelIsa isa) {
   const GramArgs<T> a{gram, b, s, m, d, v, n, k, loss, grad};
+  reads(gram, d);
+  reads(gram + (d - 1) * d, d);
+  reads(b, k * d);
+  reads(s, k);
+  reads(v, n * d);
+  writes(loss, n);
+  if (grad) writes(grad, n * d);
   switch (isa) {
 #if OVERPARAM_LP_X86
     case KernelIsa::avx512:
