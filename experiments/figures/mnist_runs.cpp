@@ -27,12 +27,8 @@ MnistFigure train_mnist_figure(
     steps += job_steps(jobs.back());
   }
   SharedProgress progress("mnist", steps, s.progress);
-  RunnerOptions options;
-  options.progress = &progress;
-  options.folder = s.store.folder;
-  options.resume = s.store.resume;
-  options.run_files = false;  // after_each writes each run's files where the figure wants them
-  options.plot = false;
+  // after_each writes each run's files where the figure wants them.
+  RunnerOptions options = figure_runner_options(s.store, &progress);
   options.on_outcome = [&](std::size_t k, const JobOutcome& o) {
     if (o.mnist) after_each(configs[k], *o.mnist);
   };

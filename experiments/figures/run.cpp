@@ -214,14 +214,8 @@ FigureResult run_figure(const Figure& figure, const FigureData& data, int jobs_c
     own = std::make_unique<SharedProgress>(figure.name, planned_iterations(figure), progress);
     shared = own.get();
   }
-  RunnerOptions options;
-  options.jobs = std::max(1, jobs_count);
-  options.progress = shared;
-  options.folder = store.folder;
-  options.resume = store.resume;
-  options.run_files = false;  // the figure writes every curve's CSVs itself
-  options.plot = false;
-  std::vector<JobOutcome> outcomes = run_jobs(jobs, options);
+  std::vector<JobOutcome> outcomes =
+      run_jobs(jobs, figure_runner_options(store, shared, jobs_count));
   if (own) own->finish();
   for (const JobOutcome& o : outcomes) {
     if (o.status == JobStatus::failed) throw std::runtime_error(o.error);

@@ -112,14 +112,7 @@ SensitivityResult run_sensitivity(const SensitivitySettings& s, SharedProgress* 
   for (const LinearJob& job : jobs)
     if (distinct.insert(job_id(job)).second) result.trained += job.config.rates.size();
   shared->set_label("sensitivity, " + std::to_string(n) + " sets of conventions");
-  RunnerOptions options;
-  options.jobs = std::max(1, s.jobs);
-  options.progress = shared;
-  options.folder = s.store.folder;
-  options.resume = s.store.resume;
-  options.run_files = false;
-  options.plot = false;
-  std::vector<JobOutcome> outcomes = run_jobs(jobs, options);
+  std::vector<JobOutcome> outcomes = run_jobs(jobs, figure_runner_options(s.store, shared, s.jobs));
   if (own) own->finish();
 
   // A figure is judged when all its jobs finished; after a signal the others are left out.

@@ -17,7 +17,7 @@ struct Series {
   std::vector<double> x, y;
   // A band around the curve (its range over seeds), shaded in the curve's colour beneath it:
   // empty, or one value of each per point.
-  std::vector<double> low, high;
+  std::vector<double> low = {}, high = {};
 };
 
 struct PlotOptions {

@@ -276,6 +276,17 @@ std::size_t job_steps(const Job& job) {
   return job_iterations(job);
 }
 
+RunnerOptions figure_runner_options(const JobStore& store, SharedProgress* progress, int jobs) {
+  RunnerOptions options;
+  options.jobs = std::max(1, jobs);
+  options.progress = progress;
+  options.folder = store.folder;
+  options.resume = store.resume;
+  options.run_files = false;
+  options.plot = false;
+  return options;
+}
+
 std::vector<JobOutcome> run_jobs(const std::vector<LinearJob>& jobs, const RunnerOptions& options) {
   return run_jobs(std::vector<Job>(jobs.begin(), jobs.end()), options);
 }

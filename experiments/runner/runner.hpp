@@ -47,6 +47,10 @@ struct RunnerOptions {
 std::vector<JobOutcome> run_jobs(const std::vector<Job>& jobs, const RunnerOptions& options);
 std::vector<JobOutcome> run_jobs(const std::vector<LinearJob>& jobs, const RunnerOptions& options);
 
+// The options of a figure's jobs: kept in `store`, counted in `progress`, on `jobs` threads, their
+// folders without run files or plots (the figure writes the files it wants itself).
+RunnerOptions figure_runner_options(const JobStore& store, SharedProgress* progress, int jobs = 1);
+
 // The problem `spec` builds, built once per process and kept (a rank trains many jobs on the
 // same data). Thread-safe. remember_problem adds one built elsewhere (a figure's panels).
 const Problem& cached_problem(const ProblemSpec& spec);
