@@ -40,6 +40,12 @@ void reads(const T*, std::size_t) {}
 template <typename T>
 void writes(T*, std::size_t) {}
 #endif
+// The first and last of `rows` rows of `cols` (X, XᵀX).
+template <typename T>
+void reads_end_rows(const T* p, std::size_t rows, std::size_t cols) {
+  reads(p, cols);
+  reads(p + (rows - 1) * cols, cols);
+}
 
 using lanes::load;
 using lanes::store;
@@ -384,12 +390,11 @@ std::size_t kernel_parts(std::size_t m, std::size_t d, std::size_t blocks) {
 
 template <typename T>
 void run_part(const Args<T>& a, KernelIsa isa) {
-  reads(a.x, a.d);
-  reads(a.x + (a.m - 1) * a.d, a.d);
+  reads_end_rows(a.x, a.m, a.d);
   reads(a.v, a.n * a.d);
   reads(a.y, a.m * a.k);
   writes(a.loss, a.n);
-  if (a.grad) writes(a.grad, a.n * a.d);
+  writes(a.grad, a.n * a.d);  // none when null
   switch (isa) {
 #if OVERPARAM_LP_X86
     case KernelIsa::avx512:
@@ -428,7 +433,7 @@ void lp_regression_kernel(const T* x, std::size_t m, std::size_t d, const T* v, 
   reads(losses.data(), losses.size());
   reads(grads.data(), grads.size());
   writes(loss, n);
-  if (grad) writes(grad, n * d);
+  writes(grad, n * d);
   for (std::size_t c = 0; c < n; ++c) {
     double sum = losses[c];
     for (std::size_t q = 1; q < parts; ++q) sum += losses[q * n + c];
@@ -446,13 +451,12 @@ void lp_gram_kernel(const double* gram, const double* b, const double* s, std::s
                     std::size_t d, const T* v, std::size_t n, std::size_t k, double* loss, T* grad,
                     KernelIsa isa) {
   const GramArgs<T> a{gram, b, s, m, d, v, n, k, loss, grad};
-  reads(gram, d);
-  reads(gram + (d - 1) * d, d);
+  reads_end_rows(gram, d, d);
   reads(b, k * d);
   reads(s, k);
   reads(v, n * d);
   writes(loss, n);
-  if (grad) writes(grad, n * d);
+  writes(grad, n * d);
   switch (isa) {
 #if OVERPARAM_LP_X86
     case KernelIsa::avx512:
